@@ -42,7 +42,7 @@ function bare(value: unknown): unknown {
 /** What parseIni does with the text: the sections it reads, or the line where it refuses the file. */
 type Ours = { sections: PlainDoc } | { refusedAt: number };
 
-void describe('parseIni, against the ini package', () => {
+describe('parseIni, against the ini package', () => {
   const cases: { name: string; text: string; ini: Record<string, unknown>; ours: Ours }[] = [
     {
       name: 'ini nests [profile acme.prod] under profile acme; parseIni keeps one section named as written',
@@ -174,7 +174,7 @@ void describe('parseIni, against the ini package', () => {
   ];
 
   for (const { name, text, ini: iniExpected, ours } of cases) {
-    void it(name, () => {
+    it(name, () => {
       assert.deepEqual(ini.parse(text), bare(iniExpected));
       if ('sections' in ours) {
         assert.deepEqual(plain(parseIni(text, FILE)), ours.sections);

@@ -36,7 +36,7 @@ function refusal(text: string): AssumeError {
   assert.fail('expected parseIni to refuse the text');
 }
 
-void describe('parseIni', () => {
+describe('parseIni', () => {
   const cases: { name: string; text: string; expected: PlainDoc }[] = [
     {
       name: 'keeps [profile acme.prod] as one section named as written, where ini nests it under "profile acme"',
@@ -265,12 +265,12 @@ void describe('parseIni', () => {
     { name: 'reads the empty text as no sections', text: '', expected: [] },
   ];
   for (const { name, text, expected } of cases) {
-    void it(name, () => {
+    it(name, () => {
       assert.deepEqual(plain(parseIni(text, FILE)), expected);
     });
   }
 
-  void it('records the file and 1-based line of every section, setting and sub-property', () => {
+  it('records the file and 1-based line of every section, setting and sub-property', () => {
     const doc = parseIni('# c\n[profile a]\nregion = r\n  more\ns3 =\n\n  x = 1\n[DEFAULT]\nout = j\n', FILE);
     assert.equal(doc.file, FILE);
     const section = doc.sections[0];
@@ -282,7 +282,7 @@ void describe('parseIni', () => {
     assert.deepEqual(section.settings.get('out')?.origin, { file: FILE, line: 9 });
   });
 
-  void it('stores settings in maps with no prototype lookups: toString is absent unless written', () => {
+  it('stores settings in maps with no prototype lookups: toString is absent unless written', () => {
     const section = parseIni('[a]\nk = 1\n', FILE).sections[0];
     assert.ok(section);
     assert.equal(section.settings.get('toString'), undefined);
@@ -377,7 +377,7 @@ void describe('parseIni', () => {
     },
   ];
   for (const { name, text, line, says } of refusals) {
-    void it(name, () => {
+    it(name, () => {
       const error = refusal(text);
       assert.equal(error.code, 'CONFIG_PARSE');
       assert.ok(error.message.startsWith(`${FILE}:${line}: `), error.message);
@@ -386,18 +386,18 @@ void describe('parseIni', () => {
     });
   }
 
-  void it('does not repeat the content of a refused line, which could hold a secret', () => {
+  it('does not repeat the content of a refused line, which could hold a secret', () => {
     const error = refusal('[default]\naws_secret_access_key wJalrXUtnFEMI\n');
     assert.doesNotMatch(error.message, /wJalrXUtnFEMI/);
   });
 
-  void it('shows control characters of a section name as \\u escapes in an error, so a terminal does not run them', () => {
+  it('shows control characters of a section name as \\u escapes in an error, so a terminal does not run them', () => {
     const error = refusal('[a\u001b[31m]\n[a\u001b[31m]\n');
     assert.match(error.message, /section \[a\\u001b\[31m\] is written twice/);
     assert.ok(!error.message.includes('\u001b'));
   });
 
-  void it('accepts a bad [DEFAULT] sub-property block that no section inherits, as the AWS CLI does', () => {
+  it('accepts a bad [DEFAULT] sub-property block that no section inherits, as the AWS CLI does', () => {
     assert.deepEqual(plain(parseIni('[DEFAULT]\ns3 =\n  junk\n[profile a]\ns3 = x\n', FILE)), [
       ['profile a', [['s3', 'x']]],
     ]);

@@ -7,15 +7,15 @@ import { resolveConfigPaths } from '../../../src/config/paths.js';
 
 const HOME = '/home/u';
 
-void describe('resolveConfigPaths', () => {
-  void it('defaults to ~/.aws/config and ~/.aws/credentials under the home directory', () => {
+describe('resolveConfigPaths', () => {
+  it('defaults to ~/.aws/config and ~/.aws/credentials under the home directory', () => {
     assert.deepEqual(resolveConfigPaths({}, HOME), {
       config: '/home/u/.aws/config',
       credentials: '/home/u/.aws/credentials',
     });
   });
 
-  void it('uses AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE as given, relative paths included', () => {
+  it('uses AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE as given, relative paths included', () => {
     const env = { AWS_CONFIG_FILE: '/etc/aws/config', AWS_SHARED_CREDENTIALS_FILE: 'creds.ini' };
     assert.deepEqual(resolveConfigPaths(env, HOME), { config: '/etc/aws/config', credentials: 'creds.ini' });
   });
@@ -35,16 +35,16 @@ void describe('resolveConfigPaths', () => {
     { name: 'reads a prototype name such as $constructor as an unset variable', value: '$constructor/x', expected: '$constructor/x' },
   ];
   for (const { name, value, env = {}, expected } of expansions) {
-    void it(name, () => {
+    it(name, () => {
       assert.equal(resolveConfigPaths({ ...env, AWS_CONFIG_FILE: value }, HOME).config, expected);
     });
   }
 
-  void it('keeps an empty AWS_CONFIG_FILE empty, which names no file, as the AWS CLI reads no config file then', () => {
+  it('keeps an empty AWS_CONFIG_FILE empty, which names no file, as the AWS CLI reads no config file then', () => {
     assert.equal(resolveConfigPaths({ AWS_CONFIG_FILE: '' }, HOME).config, '');
   });
 
-  void it('drops trailing slashes of the home directory, as Python expanduser does', () => {
+  it('drops trailing slashes of the home directory, as Python expanduser does', () => {
     assert.equal(resolveConfigPaths({}, '/home/u//').config, '/home/u/.aws/config');
     assert.equal(resolveConfigPaths({ AWS_CONFIG_FILE: '~' }, '/').config, '/');
   });

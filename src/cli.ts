@@ -1,0 +1,128 @@
+import { Command, CommanderError, Option } from 'commander';
+import { AssumeError } from './errors.js';
+import { isOutputFormat, outputFormats } from './output/formatOutput.js';
+import type { OutputFormat } from './output/formatOutput.js';
+import { parseDuration } from './resolve/validate.js';
+
+/** The command line, parsed and typed. */
+export interface CliOptions {
+  readonly profile?: string | undefined;
+  readonly format: OutputFormat;
+  readonly region?: string | undefined;
+  readonly roleArn?: string | undefined;
+  readonly externalId?: string | undefined;
+  readonly sessionName?: string | undefined;
+  readonly durationSeconds?: number | undefined;
+  readonly tokenCode?: string | undefined;
+  readonly endpointUrl?: string | undefined;
+  readonly timeoutMs: number;
+  readonly debug: boolean;
+  /** The command after `--`, when there is one: run with the credentials instead of printing them. */
+  readonly command?: readonly string[] | undefined;
+}
+
+/** What parseCli returns: options to run with, or text that was asked for (help, version). */
+export type CliParse = { readonly kind: 'run'; readonly options: CliOptions } | { readonly kind: 'print'; readonly text: string };
+
+interface RawOptions {
+  format: string;
+  region?: string;
+  roleArn?: string;
+  externalId?: string;
+  sessionName?: string;
+  duration?: string;
+  tokenCode?: string;
+  endpointUrl?: string;
+  timeout: string;
+  debug?: boolean;
+}
+
+const examples = `
+Examples:
+  eval "$(assume prod-admin)"                 set AWS_* variables in this shell
+  assume prod-admin -- aws s3 ls              run one command with the credentials
+  assume --format fish prod-admin | source    fish
+  assume --role-arn arn:aws:iam::123456789012:role/Deploy --duration 1h
+  credential_process = assume --format credential-process prod-admin   (in ~/.aws/config)
+`;
+
+function usage(message: string, hint = 'Run assume --help for the options.'): AssumeError {
+  return new AssumeError('USAGE', message, { hint });
+}
+
+/**
+ * Parses the command line. Everything after the first `--` is a command to run, taken as
+ * it is. Throws AssumeError('USAGE') for anything commander or the checks here refuse.
+ */
+export function parseCli(argv: readonly string[], version: string): CliParse {
+  const separator = argv.indexOf('--');
+  const own = separator === -1 ? [...argv] : argv.slice(0, separator);
+  const command = separator === -1 ? undefined : argv.slice(separator + 1);
+
+  let printed = '';
+  const program = new Command('assume')
+    .description('Turn a profile in ~/.aws/config into temporary AWS credentials through STS AssumeRole.')
+    .usage('[options] [profile] [-- command [args...]]')
+    .argument('[profile]', 'the profile to assume (default: $AWS_PROFILE, else "default")')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(outputFormats).default('sh'))
+    .option('-r, --region <region>', 'region to export and to call STS in')
+    .option('--role-arn <arn>', 'assume this role (after the profile, or from environment credentials)')
+    .option('--external-id <id>', 'ExternalId for the last role')
+    .option('--session-name <name>', 'RoleSessionName for the last role')
+    .option('-d, --duration <duration>', 'session length for the last role: seconds, or 15m, 1h, 1h30m')
+    .option('--token-code <code>', 'MFA code for roles with an mfa_serial')
+    .option('--endpoint-url <url>', 'STS endpoint to call instead of the regional one')
+    .option('--timeout <seconds>', 'seconds to wait for STS on each attempt', '5')
+    .option('--debug', 'print stack traces and diagnostics on stderr')
+    .option('--no-color', 'no colors in messages (also: NO_COLOR, or stderr not a terminal)')
+    .version(version, '-V, --version')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', examples)
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => (printed += text),
+      writeErr: () => undefined,
+      outputError: () => undefined,
+    });
+
+  try {
+    program.parse(own, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { kind: 'print', text: printed };
+      throw usage(error.message.replace(/^error: /, ''));
+    }
+    throw error;
+  }
+
+  const raw = program.opts<RawOptions>();
+  if (!isOutputFormat(raw.format)) throw usage(`unknown format "${raw.format}"`);
+  let durationSeconds: number | undefined;
+  if (raw.duration !== undefined) {
+    durationSeconds = parseDuration(raw.duration);
+    if (durationSeconds === undefined) throw usage(`--duration "${raw.duration}" is not a duration`, 'Use seconds (3600) or units: 15m, 1h, 1h30m.');
+  }
+  const timeoutSeconds = Number(raw.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(`--timeout "${raw.timeout}" is not a positive number of seconds`);
+  if (command !== undefined && command.length === 0) throw usage('nothing to run after --', 'Put the command after --, e.g. assume prod -- aws s3 ls.');
+  const [profile] = program.args;
+
+  return {
+    kind: 'run',
+    options: {
+      profile,
+      format: raw.format,
+      region: raw.region,
+      roleArn: raw.roleArn,
+      externalId: raw.externalId,
+      sessionName: raw.sessionName,
+      durationSeconds,
+      tokenCode: raw.tokenCode,
+      endpointUrl: raw.endpointUrl,
+      timeoutMs: Math.round(timeoutSeconds * 1000),
+      debug: raw.debug === true,
+      command,
+    },
+  };
+}

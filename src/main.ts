@@ -1,0 +1,102 @@
+import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { Chalk } from 'chalk';
+import { parseCli } from './cli.js';
+import type { CliOptions } from './cli.js';
+import { childEnvironment, execCommand } from './commands/execCommand.js';
+import type { ExitStatus } from './commands/execCommand.js';
+import { loadAwsConfig } from './config/loadAwsConfig.js';
+import { resolveConfigPaths } from './config/paths.js';
+import { AssumeError, ExitCode } from './errors.js';
+import { executePlan } from './execute.js';
+import { formatOutput } from './output/formatOutput.js';
+import type { Env } from './resolve/resolvePlan.js';
+import { resolvePlan } from './resolve/resolvePlan.js';
+import { assumeRole } from './sts/assumeRole.js';
+import type { RoleAssumer } from './sts/types.js';
+
+/** Where run writes. stdout gets only the credentials output; everything else goes to stderr. */
+export interface Io {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean | undefined };
+}
+
+/** What run needs from the outside, with the real ones as defaults. Tests inject fakes. */
+export interface RunDeps {
+  readonly assumeRole?: RoleAssumer;
+  readonly now?: () => Date;
+  readonly homeDir?: string;
+  readonly exec?: (command: readonly string[], env: Record<string, string>) => Promise<ExitStatus>;
+}
+
+/** How the process should end: an exit code, or a signal to die of (the child's, under `--`). */
+export type RunResult = { readonly exitCode: number } | { readonly signal: NodeJS.Signals };
+
+/** STS attempts in total, retries of throttling and 5xx included. */
+const maxAttempts = 3;
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return manifest.version ?? '0.0.0';
+}
+
+async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps): Promise<RunResult> {
+  const paths = resolveConfigPaths(env, deps.homeDir ?? homedir());
+  const config = await loadAwsConfig(paths);
+  const plan = resolvePlan(config, env, options);
+  const result = await executePlan(plan, {
+    assumeRole: deps.assumeRole ?? assumeRole,
+    now: deps.now ?? (() => new Date()),
+    timeoutMs: options.timeoutMs,
+    maxAttempts,
+  });
+  const output = { credentials: result.credentials, region: plan.region?.value };
+  if (options.command !== undefined) {
+    const status = await (deps.exec ?? execCommand)(options.command, childEnvironment(env, output));
+    return 'signal' in status ? { signal: status.signal } : { exitCode: status.code };
+  }
+  // Format fully before writing, so a refusal never leaves a partial export on stdout.
+  io.stdout.write(formatOutput(options.format, output));
+  return { exitCode: ExitCode.ok };
+}
+
+function describeError(error: unknown, debug: boolean, color: boolean): string {
+  const paint = new Chalk({ level: color ? 1 : 0 });
+  if (error instanceof AssumeError) {
+    let text = `${paint.red('assume:')} ${error.message}\n`;
+    if (error.hint !== undefined) text += `  ${paint.dim('hint:')} ${error.hint}\n`;
+    if (debug) {
+      text += `  code: ${error.code}\n${error.stack ?? ''}\n`;
+      if (error.cause instanceof Error) text += `caused by: ${error.cause.stack ?? error.cause.message}\n`;
+    }
+    return text;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  let text = `${paint.red('assume:')} internal error: ${message}\n  ${paint.dim('hint:')} This is a bug in assume; please report it with the output of --debug.\n`;
+  if (debug && error instanceof Error && error.stack) text += `${error.stack}\n`;
+  return text;
+}
+
+/**
+ * Runs assume with the given arguments and environment: the only place that prints errors
+ * and decides the exit code. Everything below throws AssumeError. Never writes to stdout
+ * unless the whole output is ready.
+ */
+export async function run(argv: readonly string[], env: Env, io: Io, deps: RunDeps = {}): Promise<RunResult> {
+  const debug = argv.includes('--debug');
+  const color = io.stderr.isTTY === true && env.NO_COLOR === undefined && !argv.includes('--no-color');
+  try {
+    const parsed = parseCli(argv, packageVersion());
+    if (parsed.kind === 'print') {
+      io.stdout.write(parsed.text);
+      return { exitCode: ExitCode.ok };
+    }
+    if (debug && Number(process.versions.node.split('.')[0]) < 22) {
+      io.stderr.write(`assume: note: running on Node.js ${process.version}; AWS SDK releases after January 2027 need Node.js 22\n`);
+    }
+    return await runOptions(parsed.options, env, io, deps);
+  } catch (error) {
+    io.stderr.write(describeError(error, debug, color));
+    return { exitCode: error instanceof AssumeError ? error.exitCode : ExitCode.internal };
+  }
+}

@@ -1,0 +1,32 @@
+import type { Credentials } from '../credentials.js';
+import type { StsTarget } from '../resolve/plan.js';
+
+/** The parameters of one sts:AssumeRole call, camelCase. */
+export interface AssumeRoleRequest {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  readonly externalId?: string | undefined;
+  readonly durationSeconds?: number | undefined;
+  readonly serialNumber?: string | undefined;
+  readonly tokenCode?: string | undefined;
+  /** The profile this hop comes from: named in error messages, never sent. */
+  readonly profile?: string | undefined;
+}
+
+export interface AssumeRoleResult {
+  readonly credentials: Credentials;
+  /** arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION */
+  readonly assumedRoleArn?: string | undefined;
+}
+
+/** Where and how STS is called: the plan's target plus the network settings of this run. */
+export interface StsCallOptions {
+  readonly target: StsTarget;
+  /** Per-attempt timeout for connecting and for each answer, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Attempts in total, retries of throttling and 5xx included. */
+  readonly maxAttempts: number;
+}
+
+/** Calls sts:AssumeRole with the given source credentials. Injected, so tests swap it. */
+export type RoleAssumer = (source: Credentials, request: AssumeRoleRequest, options: StsCallOptions) => Promise<AssumeRoleResult>;

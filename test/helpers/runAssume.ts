@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The real command, as a user runs it. */
+export const assumeBin = fileURLToPath(new URL('../../../bin/assume', import.meta.url));
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Spawns a command with exactly the environment given, feeds it `input` and collects what it
+ * printed.
+ */
+export function runCommand(file: string, args: readonly string[], env: Record<string, string>, options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/**
+ * Spawns bin/assume with exactly the environment given (plus PATH), so no variable of the
+ * machine running the tests leaks in.
+ */
+export function runAssume(args: readonly string[], env: Record<string, string>, options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return runCommand(process.execPath, [assumeBin, ...args], { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, options);
+}
