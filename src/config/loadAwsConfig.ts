@@ -4,6 +4,7 @@
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { AssumeError } from '../errors.js';
+import { shlexSplit } from '../util/shlexSplit.js';
 import { parseIni } from './parseIni.js';
 import type { IniDocument, IniSection } from './parseIni.js';
 import type { AwsConfig, Section, Setting } from './types.js';
@@ -94,52 +95,6 @@ function invalidUtf8Line(bytes: Uint8Array): number {
     start = i + 1;
   }
   return line;
-}
-
-/** Posix `shlex.split(text)` as Python implements it; undefined where Python raises ValueError. */
-function shlexSplit(text: string): string[] | undefined {
-  const whitespace = ' \t\r\n';
-  const tokens: string[] = [];
-  let token = '';
-  let inToken = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charAt(i);
-    if (quote === "'") {
-      if (char === "'") quote = undefined;
-      else token += char;
-    } else if (quote === '"') {
-      if (char === '"') {
-        quote = undefined;
-      } else if (char === '\\') {
-        i++;
-        if (i >= text.length) return undefined;
-        const next = text.charAt(i);
-        // Inside double quotes a backslash escapes only `"` and `\`.
-        token += next === '"' || next === '\\' ? next : `\\${next}`;
-      } else {
-        token += char;
-      }
-    } else if (whitespace.includes(char)) {
-      if (inToken) tokens.push(token);
-      token = '';
-      inToken = false;
-    } else {
-      inToken = true;
-      if (char === '"' || char === "'") {
-        quote = char;
-      } else if (char === '\\') {
-        i++;
-        if (i >= text.length) return undefined;
-        token += text.charAt(i);
-      } else {
-        token += char;
-      }
-    }
-  }
-  if (quote !== undefined) return undefined;
-  if (inToken) tokens.push(token);
-  return tokens;
 }
 
 /** The name in `[KEYWORD NAME]` as botocore's build_profile_map reads it: shlex-split into exactly two words. */

@@ -6,10 +6,10 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AssumeError } from '../../../src/errors.js';
 import { buildAwsConfig, loadAwsConfig } from '../../../src/config/loadAwsConfig.js';
 import { parseIni } from '../../../src/config/parseIni.js';
 import type { AwsConfig, Section } from '../../../src/config/types.js';
+import { rejection } from '../../helpers/rejection.js';
 
 const FILES = { config: '/home/u/.aws/config', credentials: '/home/u/.aws/credentials' };
 
@@ -21,16 +21,6 @@ function build(configText: string, credentialsText = ''): AwsConfig {
 function pairs(section: Section | undefined): [string, unknown][] {
   assert.ok(section, 'expected the section to exist');
   return [...section.settings].map(([key, s]) => [key, s.nested ? [...s.nested].map(([k, n]) => [k, n.value]) : s.value]);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AssumeError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AssumeError, `expected an AssumeError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
 }
 
 describe('buildAwsConfig', () => {
