@@ -16,13 +16,27 @@ export interface CliOptions {
   readonly tokenCode?: string | undefined;
   readonly endpointUrl?: string | undefined;
   readonly timeoutMs: number;
+  /** false with --no-cache. */
+  readonly cache: boolean;
+  readonly refresh: boolean;
+  readonly minRemainingMs: number;
   readonly debug: boolean;
   /** The command after `--`, when there is one: run with the credentials instead of printing them. */
   readonly command?: readonly string[] | undefined;
 }
 
 /** What parseCli returns: options to run with, or text that was asked for (help, version). */
-export type CliParse = { readonly kind: 'run'; readonly options: CliOptions } | { readonly kind: 'print'; readonly text: string };
+/** `assume cache list|clear [PROFILE]`. */
+export interface CacheCommandOptions {
+  readonly action: 'list' | 'clear';
+  readonly profile?: string | undefined;
+  readonly json: boolean;
+}
+
+export type CliParse =
+  | { readonly kind: 'run'; readonly options: CliOptions }
+  | { readonly kind: 'cache'; readonly options: CacheCommandOptions }
+  | { readonly kind: 'print'; readonly text: string };
 
 interface RawOptions {
   format: string;
@@ -34,6 +48,9 @@ interface RawOptions {
   tokenCode?: string;
   endpointUrl?: string;
   timeout: string;
+  cache: boolean;
+  refresh?: boolean;
+  minRemaining: string;
   debug?: boolean;
 }
 
@@ -55,6 +72,7 @@ function usage(message: string, hint = 'Run assume --help for the options.'): As
  * it is. Throws AssumeError('USAGE') for anything commander or the checks here refuse.
  */
 export function parseCli(argv: readonly string[], version: string): CliParse {
+  if (argv[0] === 'cache') return parseCacheCommand(argv.slice(1), version);
   const separator = argv.indexOf('--');
   const own = separator === -1 ? [...argv] : argv.slice(0, separator);
   const command = separator === -1 ? undefined : argv.slice(separator + 1);
@@ -73,6 +91,9 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
     .option('--token-code <code>', 'MFA code for roles with an mfa_serial')
     .option('--endpoint-url <url>', 'STS endpoint to call instead of the regional one')
     .option('--timeout <seconds>', 'seconds to wait for STS on each attempt', '5')
+    .option('--no-cache', 'neither read nor write the credential cache')
+    .option('--refresh', 'get new credentials even if the cache has fresh ones')
+    .option('--min-remaining <duration>', 'renew cached credentials with less than this left', '5m')
     .option('--debug', 'print stack traces and diagnostics on stderr')
     .option('--no-color', 'no colors in messages (also: NO_COLOR, or stderr not a terminal)')
     .version(version, '-V, --version')
@@ -105,6 +126,8 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
   }
   const timeoutSeconds = Number(raw.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw usage(`--timeout "${raw.timeout}" is not a positive number of seconds`);
+  const minRemainingSeconds = parseDuration(raw.minRemaining);
+  if (minRemainingSeconds === undefined) throw usage(`--min-remaining "${raw.minRemaining}" is not a duration`, 'Use seconds (300) or units: 5m, 1h.');
   if (command !== undefined && command.length === 0) throw usage('nothing to run after --', 'Put the command after --, e.g. assume prod -- aws s3 ls.');
   const [profile] = program.args;
 
@@ -121,8 +144,47 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
       tokenCode: raw.tokenCode,
       endpointUrl: raw.endpointUrl,
       timeoutMs: Math.round(timeoutSeconds * 1000),
+      cache: raw.cache,
+      refresh: raw.refresh === true,
+      minRemainingMs: minRemainingSeconds * 1000,
       debug: raw.debug === true,
       command,
     },
   };
+}
+
+/** `assume cache list [--json]` and `assume cache clear [PROFILE]`. */
+function parseCacheCommand(argv: readonly string[], version: string): CliParse {
+  let printed = '';
+  let parsed: CacheCommandOptions | undefined;
+  const program = new Command('assume cache')
+    .description('Look at or empty the credential cache (never shows secrets).')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => (printed += text), writeErr: () => undefined, outputError: () => undefined });
+  program
+    .command('list')
+    .description('list cached credentials: profile, role, expiry')
+    .option('--json', 'as JSON')
+    .action((options: { json?: boolean }) => {
+      parsed = { action: 'list', json: options.json === true };
+    });
+  program
+    .command('clear')
+    .description('remove cached credentials: all of them, or those of one profile')
+    .argument('[profile]')
+    .action((profile: string | undefined) => {
+      parsed = { action: 'clear', profile, json: false };
+    });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return { kind: 'print', text: printed };
+      throw usage(error.message.replace(/^error: /, ''), 'Run assume cache --help.');
+    }
+    throw error;
+  }
+  if (parsed === undefined) throw usage('assume cache needs list or clear', 'Run assume cache list, or assume cache clear [PROFILE].');
+  return { kind: 'cache', options: parsed };
 }

@@ -38,9 +38,11 @@ export const errorExitCodes = {
   CONFIG_PARSE: ExitCode.config,
   CONFIG_INVALID: ExitCode.config,
   PROFILE_CYCLE: ExitCode.config,
+  PROFILE_RECURSION: ExitCode.config,
   SOURCE_UNSUPPORTED: ExitCode.config,
   PROFILE_NOT_FOUND: ExitCode.profileNotFound,
   SOURCE_MISSING: ExitCode.credentials,
+  SOURCE_PROCESS_FAILED: ExitCode.credentials,
   CREDENTIALS_INVALID: ExitCode.credentials,
   CREDENTIALS_EXPIRED: ExitCode.credentials,
   MFA_REQUIRED: ExitCode.denied,
@@ -51,6 +53,8 @@ export const errorExitCodes = {
   STS_UNREACHABLE: ExitCode.unavailable,
   STS_ERROR: ExitCode.unavailable,
   OUTPUT_UNSAFE: ExitCode.output,
+  CACHE_UNSAFE: ExitCode.config,
+  LOCK_TIMEOUT: ExitCode.unavailable,
   EXEC_FAILED: ExitCode.execFailed,
 } as const;
 export type ErrorCode = keyof typeof errorExitCodes;

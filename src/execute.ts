@@ -1,15 +1,32 @@
+import { cacheKey } from './cache/cacheKey.js';
+import type { CacheEntry } from './cache/cacheEntry.js';
+import { isFresh } from './cache/cacheEntry.js';
+import type { CredentialCache } from './cache/createFileCache.js';
 import type { Credentials } from './credentials.js';
-import { AssumeError } from './errors.js';
 import type { AssumeRoleHop, Plan, SourceStep } from './resolve/plan.js';
-import type { RoleAssumer, StsCallOptions } from './sts/types.js';
+import type { AssumeRoleRequest, RoleAssumer, SessionTokenGetter, StsCallOptions } from './sts/types.js';
+
+/** How long an MFA session from GetSessionToken lasts: 12 hours, the AWS default. */
+export const mfaSessionSeconds = 43200;
 
 /** What carrying out a plan needs from the outside world; tests pass fakes. */
 export interface ExecuteDeps {
   readonly assumeRole: RoleAssumer;
+  readonly getSessionToken: SessionTokenGetter;
   readonly now: () => Date;
   /** Per-attempt STS timeout in milliseconds. */
   readonly timeoutMs: number;
   readonly maxAttempts: number;
+  /** The credential cache; undefined with --no-cache. */
+  readonly cache?: CredentialCache | undefined;
+  /** --refresh: new role credentials whatever the cache holds (an MFA session is still reused). */
+  readonly refresh?: boolean | undefined;
+  /** Renew credentials with less than this left (see isFresh for short sessions). */
+  readonly minRemainingMs: number;
+  /** The MFA code for a hop: --token-code, its mfa_process, or the terminal. Called only when a code is needed. */
+  readonly mfaCode: (hop: AssumeRoleHop) => Promise<string>;
+  /** Runs a credential_process source. */
+  readonly processCredentials: (source: Extract<SourceStep, { kind: 'process' }>) => Promise<Credentials>;
 }
 
 /** The result of a plan: the final credentials and, for messages, the identity they belong to. */
@@ -18,8 +35,9 @@ export interface ExecuteResult {
   readonly assumedRoleArn?: string | undefined;
 }
 
-function sourceCredentials(source: SourceStep): Credentials {
-  return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
+/** What identifies the source in a cache key: its access key, or the program that prints it. */
+function sourceIdentity(source: SourceStep): string {
+  return source.kind === 'process' ? `process:${source.profile}:${source.command}` : source.accessKeyId;
 }
 
 /** The session name a hop gets when none is configured: `assume-<unix seconds>`, as botocore uses botocore-session-<seconds>. */
@@ -27,40 +45,159 @@ export function defaultSessionName(now: Date): string {
   return `assume-${Math.floor(now.getTime() / 1000)}`;
 }
 
-function mfaFor(hop: AssumeRoleHop, plan: Plan): { serialNumber?: string; tokenCode?: string } {
-  if (hop.mfaSerial === undefined) return {};
-  if (plan.tokenCode === undefined) {
-    throw new AssumeError(
-      'MFA_REQUIRED',
-      `role ${hop.roleArn.value}${hop.profile ? ` (profile "${hop.profile}")` : ''} needs an MFA code from ${hop.mfaSerial.value}`,
-      { hint: 'Pass the current code with --token-code 123456.' },
-    );
+/** Where STS is, as far as the credentials it issues are concerned. */
+function endpointIdentity(plan: Plan): string {
+  return plan.sts.endpoint?.value ?? 'regional';
+}
+
+/**
+ * The cache key of the first `count` hops of a plan: everything that makes their
+ * credentials different (the source key, each role, external id, duration, MFA device, a
+ * configured session name, the endpoint), never a generated session name or a secret.
+ */
+export function chainCacheKey(plan: Plan, count: number): string {
+  return cacheKey({
+    v: 1,
+    kind: 'role',
+    endpoint: endpointIdentity(plan),
+    source: sourceIdentity(plan.source),
+    hops: plan.hops.slice(0, count).map((hop) => ({
+      roleArn: hop.roleArn.value,
+      externalId: hop.externalId?.value,
+      durationSeconds: hop.durationSeconds?.value,
+      mfaSerial: hop.mfaSerial?.value,
+      roleSessionName: hop.roleSessionName?.value,
+    })),
+  });
+}
+
+function mfaSessionKey(plan: Plan, source: Credentials, mfaSerial: string): string {
+  return cacheKey({ v: 1, kind: 'mfa-session', endpoint: endpointIdentity(plan), source: source.accessKeyId, mfaSerial });
+}
+
+function fromEntry(entry: CacheEntry): ExecuteResult {
+  return {
+    credentials: { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey, sessionToken: entry.sessionToken, expiration: new Date(entry.expiration) },
+    assumedRoleArn: entry.assumedRoleArn,
+  };
+}
+
+function toEntry(result: ExecuteResult, issuedAt: Date, fields: Pick<CacheEntry, 'kind' | 'profile' | 'roleArn' | 'mfaSerial'>): CacheEntry | undefined {
+  const { credentials } = result;
+  // Nothing to cache for long-term keys, nor for credentials that expire before they were
+  // asked for (a clock far off): the next run asks again.
+  if (credentials.sessionToken === undefined || credentials.expiration === undefined || credentials.expiration <= issuedAt) return undefined;
+  return {
+    version: 1,
+    ...fields,
+    issuedAt: issuedAt.toISOString(),
+    expiration: credentials.expiration.toISOString(),
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    assumedRoleArn: result.assumedRoleArn,
+  };
+}
+
+class PlanExecution {
+  private readonly options: StsCallOptions;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly deps: ExecuteDeps,
+  ) {
+    this.options = { target: plan.sts, timeoutMs: deps.timeoutMs, maxAttempts: deps.maxAttempts };
   }
-  return { serialNumber: hop.mfaSerial.value, tokenCode: plan.tokenCode };
+
+  async readFresh(cache: CredentialCache, key: string, honourRefresh = true): Promise<ExecuteResult | undefined> {
+    if (honourRefresh && this.deps.refresh === true) return undefined;
+    const entry = await cache.read(key);
+    return entry !== undefined && isFresh(entry, this.deps.now(), this.deps.minRemainingMs) ? fromEntry(entry) : undefined;
+  }
+
+  async write(cache: CredentialCache | undefined, key: string, entry: CacheEntry | undefined): Promise<void> {
+    if (cache !== undefined && entry !== undefined) await cache.write(key, entry);
+  }
+
+  async sourceCredentials(): Promise<Credentials> {
+    const { source } = this.plan;
+    if (source.kind === 'process') return this.deps.processCredentials(source);
+    return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
+  }
+
+  /** Every hop in turn; with a cache, a fresh cached prefix of the chain is taken as it is. */
+  async walk(cache: CredentialCache | undefined): Promise<ExecuteResult> {
+    let result: ExecuteResult | undefined;
+    for (const [index, hop] of this.plan.hops.entries()) {
+      const key = chainCacheKey(this.plan, index + 1);
+      const last = index === this.plan.hops.length - 1;
+      // The whole chain's entry was looked up before the lock was taken; a prefix is looked up here.
+      const cached = cache !== undefined && !last ? await this.readFresh(cache, key) : undefined;
+      if (cached !== undefined) {
+        result = cached;
+        continue;
+      }
+      const issuedAt = this.deps.now();
+      result = await this.assumeHop(hop, result?.credentials ?? (await this.sourceCredentials()), cache);
+      await this.write(cache, key, toEntry(result, issuedAt, { kind: 'role', profile: last ? (this.plan.profile ?? hop.profile) : hop.profile, roleArn: hop.roleArn.value }));
+    }
+    return result ?? { credentials: await this.sourceCredentials() };
+  }
+
+  private async assumeHop(hop: AssumeRoleHop, source: Credentials, cache: CredentialCache | undefined): Promise<ExecuteResult> {
+    const request: AssumeRoleRequest = {
+      roleArn: hop.roleArn.value,
+      roleSessionName: hop.roleSessionName?.value ?? defaultSessionName(this.deps.now()),
+      externalId: hop.externalId?.value,
+      durationSeconds: hop.durationSeconds?.value,
+      profile: hop.profile,
+    };
+    if (hop.mfaSerial === undefined) return this.deps.assumeRole(source, request, this.options);
+    // Long-term keys: one MFA session (GetSessionToken) serves every role behind this device
+    // until it expires, so switching between roles asks for one code. AWS refuses
+    // GetSessionToken to session credentials: those send the code with AssumeRole itself.
+    if (cache !== undefined && source.sessionToken === undefined) {
+      const session = await this.mfaSession(hop, hop.mfaSerial.value, source, cache);
+      return this.deps.assumeRole(session, request, this.options);
+    }
+    const tokenCode = await this.deps.mfaCode(hop);
+    return this.deps.assumeRole(source, { ...request, serialNumber: hop.mfaSerial.value, tokenCode }, this.options);
+  }
+
+  private async mfaSession(hop: AssumeRoleHop, mfaSerial: string, source: Credentials, cache: CredentialCache): Promise<Credentials> {
+    const key = mfaSessionKey(this.plan, source, mfaSerial);
+    const fresh = await this.readFresh(cache, key, false);
+    if (fresh !== undefined) return fresh.credentials;
+    return cache.withLock(key, async () => {
+      const filled = await this.readFresh(cache, key, false);
+      if (filled !== undefined) return filled.credentials;
+      const tokenCode = await this.deps.mfaCode(hop);
+      const issuedAt = this.deps.now();
+      const session = await this.deps.getSessionToken(
+        source,
+        { serialNumber: mfaSerial, tokenCode, durationSeconds: mfaSessionSeconds, profile: hop.profile },
+        this.options,
+      );
+      await this.write(cache, key, toEntry(session, issuedAt, { kind: 'mfa-session', profile: hop.profile, mfaSerial }));
+      return session.credentials;
+    });
+  }
 }
 
 /**
  * Walks a plan: takes the source credentials, then calls AssumeRole for each hop with the
  * previous hop's credentials. A plan without hops returns the source credentials as they are.
+ *
+ * With a cache, a fresh entry for the whole chain is returned without any call (and without
+ * loading the AWS SDK); on a miss, the chain's lock is taken first, so processes that miss at
+ * once make one set of STS calls and at most one MFA prompt, and the others read its result.
  */
 export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecuteResult> {
-  const options: StsCallOptions = { target: plan.sts, timeoutMs: deps.timeoutMs, maxAttempts: deps.maxAttempts };
-  // Check every hop's MFA needs before the first call, so a missing code costs no STS call.
-  const mfa = plan.hops.map((hop) => mfaFor(hop, plan));
-  let result: ExecuteResult = { credentials: sourceCredentials(plan.source) };
-  for (const [index, hop] of plan.hops.entries()) {
-    result = await deps.assumeRole(
-      result.credentials,
-      {
-        roleArn: hop.roleArn.value,
-        roleSessionName: hop.roleSessionName?.value ?? defaultSessionName(deps.now()),
-        externalId: hop.externalId?.value,
-        durationSeconds: hop.durationSeconds?.value,
-        ...mfa[index],
-        profile: hop.profile,
-      },
-      options,
-    );
-  }
-  return result;
+  const execution = new PlanExecution(plan, deps);
+  const { cache } = deps;
+  if (plan.hops.length === 0 || cache === undefined) return execution.walk(undefined);
+  const key = chainCacheKey(plan, plan.hops.length);
+  const hit = await execution.readFresh(cache, key);
+  if (hit !== undefined) return hit;
+  return cache.withLock(key, async () => (await execution.readFresh(cache, key)) ?? execution.walk(cache));
 }

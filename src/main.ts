@@ -13,7 +13,15 @@ import { formatOutput } from './output/formatOutput.js';
 import type { Env } from './resolve/resolvePlan.js';
 import { resolvePlan } from './resolve/resolvePlan.js';
 import { assumeRole } from './sts/assumeRole.js';
-import type { RoleAssumer } from './sts/types.js';
+import { getSessionToken } from './sts/getSessionToken.js';
+import type { RoleAssumer, SessionTokenGetter } from './sts/types.js';
+import { createFileCache } from './cache/createFileCache.js';
+import { resolveCacheDir } from './cache/resolveCacheDir.js';
+import { cacheCommand } from './commands/cacheCommand.js';
+import { createMfaCodeSource } from './mfa/createMfaCodeSource.js';
+import { fetchProcessCredentials } from './sources/fetchProcessCredentials.js';
+import { createTtyMfaPrompt } from './prompt/createTtyMfaPrompt.js';
+import type { MfaCodeProvider } from './prompt/types.js';
 
 /** Where run writes. stdout gets only the credentials output; everything else goes to stderr. */
 export interface Io {
@@ -24,6 +32,9 @@ export interface Io {
 /** What run needs from the outside, with the real ones as defaults. Tests inject fakes. */
 export interface RunDeps {
   readonly assumeRole?: RoleAssumer;
+  readonly getSessionToken?: SessionTokenGetter;
+  /** Asks for an MFA code; default: on /dev/tty. */
+  readonly mfaPrompt?: MfaCodeProvider;
   readonly now?: () => Date;
   readonly homeDir?: string;
   readonly exec?: (command: readonly string[], env: Record<string, string>) => Promise<ExitStatus>;
@@ -34,6 +45,8 @@ export type RunResult = { readonly exitCode: number } | { readonly signal: NodeJ
 
 /** STS attempts in total, retries of throttling and 5xx included. */
 const maxAttempts = 3;
+/** How long a credential_process may run, as the AWS CLI allows it no limit but a hung one must not hang us. */
+const processTimeoutMs = 60_000;
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -41,14 +54,20 @@ function packageVersion(): string {
 }
 
 async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps): Promise<RunResult> {
-  const paths = resolveConfigPaths(env, deps.homeDir ?? homedir());
-  const config = await loadAwsConfig(paths);
+  const homeDir = deps.homeDir ?? homedir();
+  const config = await loadAwsConfig(resolveConfigPaths(env, homeDir));
   const plan = resolvePlan(config, env, options);
   const result = await executePlan(plan, {
     assumeRole: deps.assumeRole ?? assumeRole,
+    getSessionToken: deps.getSessionToken ?? getSessionToken,
     now: deps.now ?? (() => new Date()),
     timeoutMs: options.timeoutMs,
     maxAttempts,
+    cache: options.cache ? createFileCache({ dir: resolveCacheDir(env, homeDir) }) : undefined,
+    refresh: options.refresh,
+    minRemainingMs: options.minRemainingMs,
+    mfaCode: createMfaCodeSource({ tokenCode: plan.tokenCode, env, prompt: deps.mfaPrompt ?? createTtyMfaPrompt() }),
+    processCredentials: (source) => fetchProcessCredentials(source, { env, profileChain: plan.profileChain, timeoutMs: processTimeoutMs, now: new Date() }),
   });
   const output = { credentials: result.credentials, region: plan.region?.value };
   if (options.command !== undefined) {
@@ -89,6 +108,13 @@ export async function run(argv: readonly string[], env: Env, io: Io, deps: RunDe
     const parsed = parseCli(argv, packageVersion());
     if (parsed.kind === 'print') {
       io.stdout.write(parsed.text);
+      return { exitCode: ExitCode.ok };
+    }
+    if (parsed.kind === 'cache') {
+      const cache = createFileCache({ dir: resolveCacheDir(env, deps.homeDir ?? homedir()) });
+      const output = await cacheCommand(parsed.options, cache, (deps.now ?? (() => new Date()))());
+      io.stdout.write(output.stdout);
+      io.stderr.write(output.stderr);
       return { exitCode: ExitCode.ok };
     }
     if (debug && Number(process.versions.node.split('.')[0]) < 22) {

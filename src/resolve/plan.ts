@@ -27,6 +27,13 @@ export type SourceStep =
       readonly origin: Origin;
     }
   | {
+      /** `credential_process` in a profile: a program that prints credentials as JSON (Version 1). */
+      readonly kind: 'process';
+      readonly profile: string;
+      readonly command: string;
+      readonly origin: Origin;
+    }
+  | {
       /** AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment (credential_source = Environment, or --role-arn). */
       readonly kind: 'environment';
       readonly accessKeyId: string;
@@ -44,6 +51,8 @@ export interface AssumeRoleHop {
   readonly externalId?: Sourced<string> | undefined;
   readonly durationSeconds?: Sourced<number> | undefined;
   readonly mfaSerial?: Sourced<string> | undefined;
+  /** A command that prints the MFA code (`mfa_process`), asked instead of the terminal. */
+  readonly mfaProcess?: Sourced<string> | undefined;
 }
 
 /** How STS is reached for every hop of the plan. */
@@ -65,6 +74,12 @@ export interface Plan {
   /** The region to export, when one is known. */
   readonly region?: Sourced<string> | undefined;
   readonly sts: StsTarget;
+  /**
+   * The profiles outer assume processes are resolving (ASSUME_PROFILE_CHAIN), plus this one:
+   * passed on to a credential_process, so one that calls assume on a profile already being
+   * resolved fails fast instead of recursing.
+   */
+  readonly profileChain: readonly string[];
   /** An MFA code given on the command line, used for the hops that have an mfa_serial. */
   readonly tokenCode?: string | undefined;
 }

@@ -75,6 +75,14 @@ export function resolvePlan(config: AwsConfig, env: Env, options: ResolveOptions
   const requested = options.profile ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE;
   const profileName = requested ?? 'default';
   const resolver = new ChainResolver(config, env);
+  const outerChain = parseProfileChain(env.ASSUME_PROFILE_CHAIN);
+  if (outerChain.includes(profileName)) {
+    throw new AssumeError(
+      'PROFILE_RECURSION',
+      `profile "${profileName}" is already being resolved by an outer assume (${[...outerChain, profileName].join(' -> ')}): a credential_process calls assume on it again`,
+      { hint: "A profile's credential_process must not lead back to the same profile; point it at a profile with its own credentials." },
+    );
+  }
 
   let chain: Chain;
   let planProfile: string | undefined = profileName;
@@ -114,8 +122,23 @@ export function resolvePlan(config: AwsConfig, env: Env, options: ResolveOptions
     hops,
     region,
     sts: resolveStsTarget(config, env, options, target, region),
+    profileChain: [...new Set([...outerChain, ...chain.visited])],
     tokenCode: options.tokenCode,
   };
+}
+
+/** The environment variable that carries the profiles outer assume processes are resolving. */
+export const profileChainVariable = 'ASSUME_PROFILE_CHAIN';
+
+/** ASSUME_PROFILE_CHAIN as written by an outer assume: a JSON array of profile names. Anything else is ignored. */
+function parseProfileChain(text: string | undefined): string[] {
+  if (text === undefined || text === '') return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 class ChainResolver {
@@ -202,24 +225,26 @@ class ChainResolver {
     return { source: this.leafSource(section), hops: [], visited };
   }
 
-  /** A profile without a role: static keys, or a source assume cannot start from yet. */
+  /** A profile without a role: static keys, a credential_process, or a source assume cannot start from yet. */
   private leafSource(section: Section): SourceStep {
     if (hasStaticCredentials(section)) return staticSource(section);
-    const other = ['web_identity_token_file', 'credential_process', 'sso_session', 'sso_start_url'].find((key) =>
-      section.settings.has(key),
-    );
+    const process = section.settings.get('credential_process');
+    if (process !== undefined && process.value !== '') {
+      return { kind: 'process', profile: section.name, command: process.value, origin: process.origin };
+    }
+    const other = ['web_identity_token_file', 'sso_session', 'sso_start_url'].find((key) => section.settings.has(key));
     if (other !== undefined) {
       const setting = section.settings.get(other);
       throw new AssumeError(
         'SOURCE_UNSUPPORTED',
         `profile "${section.name}" gets its credentials from ${other} (${setting ? formatOrigin(setting.origin) : formatOrigin(section.origin)}), which assume does not support yet`,
-        { hint: 'Use a profile with static keys or credential_source = Environment as the source of the chain.' },
+        { hint: 'Use a profile with static keys, credential_process or credential_source = Environment as the source of the chain.' },
       );
     }
     throw new AssumeError(
       'SOURCE_MISSING',
-      `profile "${section.name}" (${formatOrigin(section.origin)}) has no credentials: no role_arn, no aws_access_key_id`,
-      { hint: `Add a role_arn with a source_profile, or aws_access_key_id and aws_secret_access_key, to [${sectionLabel(section.name)}].` },
+      `profile "${section.name}" (${formatOrigin(section.origin)}) has no credentials: no role_arn, no aws_access_key_id, no credential_process`,
+      { hint: `Add a role_arn with a source_profile, aws_access_key_id and aws_secret_access_key, or a credential_process to [${sectionLabel(section.name)}].` },
     );
   }
 
@@ -314,6 +339,7 @@ function hopFrom(section: Section): AssumeRoleHop {
     externalId: sourcedSetting(section, 'external_id'),
     durationSeconds,
     mfaSerial: sourcedSetting(section, 'mfa_serial'),
+    mfaProcess: sourcedSetting(section, 'mfa_process'),
   };
 }
 

@@ -30,3 +30,15 @@ export interface StsCallOptions {
 
 /** Calls sts:AssumeRole with the given source credentials. Injected, so tests swap it. */
 export type RoleAssumer = (source: Credentials, request: AssumeRoleRequest, options: StsCallOptions) => Promise<AssumeRoleResult>;
+
+/** The parameters of one sts:GetSessionToken call: an MFA session for long-term keys. */
+export interface SessionTokenRequest {
+  readonly serialNumber: string;
+  readonly tokenCode: string;
+  readonly durationSeconds: number;
+  /** The profile it is for: named in error messages, never sent. */
+  readonly profile?: string | undefined;
+}
+
+/** Calls sts:GetSessionToken with long-term keys. Injected, so tests swap it. */
+export type SessionTokenGetter = (source: Credentials, request: SessionTokenRequest, options: StsCallOptions) => Promise<AssumeRoleResult>;

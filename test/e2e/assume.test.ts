@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startEmulator } from '../emulator/emulator.js';
 import type { Emulator, UserKeys } from '../emulator/emulator.js';
@@ -12,6 +14,8 @@ import type { TempHome } from '../helpers/tempHome.js';
 let emu: Emulator;
 let user: UserKeys;
 let home: TempHome;
+/** A new, empty credential cache for every test, so no test sees another's credentials. */
+let cacheHome: string;
 
 const mfaSerial = 'arn:aws:iam::111111111111:mfa/dev';
 
@@ -67,7 +71,7 @@ source_profile = ghost
 }
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return { HOME: home.dir, AWS_ENDPOINT_URL_STS: emu.url, ...extra };
+  return { HOME: home.dir, XDG_CACHE_HOME: cacheHome, AWS_ENDPOINT_URL_STS: emu.url, ...extra };
 }
 
 interface ProcessCredentials {
@@ -117,6 +121,7 @@ after(async () => {
 
 beforeEach(() => {
   emu.reset();
+  cacheHome = mkdtempSync(join(home.dir, 'cache-'));
 });
 
 describe('assume PROFILE against the STS emulator', () => {
@@ -177,12 +182,23 @@ describe('assume PROFILE against the STS emulator', () => {
     assert.equal(emu.requests.find((r) => r.action === 'AssumeRole')?.params.ExternalId, 'partner-ext-1');
   });
 
-  it('passes --token-code with the mfa_serial of the profile', async () => {
+  it('turns --token-code into an MFA session (GetSessionToken) and assumes the role from it', async () => {
     parseProcess(await runAssume(['--format', 'credential-process', '--token-code', '123456', 'mfa'], env()));
+    const session = emu.requests.find((r) => r.action === 'GetSessionToken');
+    assert.ok(session);
+    assert.deepEqual([session.params.SerialNumber, session.params.TokenCode, session.accessKeyId], [mfaSerial, '123456', user.accessKeyId]);
     const call = emu.requests.find((r) => r.action === 'AssumeRole');
     assert.ok(call);
-    assert.equal(call.params.SerialNumber, mfaSerial);
-    assert.equal(call.params.TokenCode, '123456');
+    assert.equal(call.params.SerialNumber, undefined, 'the MFA session carries the MFA context');
+    assert.match(call.accessKeyId ?? '', /^ASIA/);
+  });
+
+  it('passes --token-code with AssumeRole itself under --no-cache', async () => {
+    parseProcess(await runAssume(['--format', 'credential-process', '--no-cache', '--token-code', '123456', 'mfa'], env()));
+    assert.equal(emu.count('GetSessionToken'), 0);
+    const call = emu.requests.find((r) => r.action === 'AssumeRole');
+    assert.ok(call);
+    assert.deepEqual([call.params.SerialNumber, call.params.TokenCode], [mfaSerial, '123456']);
   });
 
   it('takes the endpoint from --endpoint-url and the role from --role-arn', async () => {
@@ -306,8 +322,10 @@ describe('clear errors, no partial output', () => {
     assertCleanFailure(await runAssume(['--token-code', '000000', 'mfa'], env()), 6, /MultiFactorAuthentication failed/);
   });
 
-  it('asks for --token-code when a hop needs MFA, without calling STS', async () => {
-    assertCleanFailure(await runAssume(['mfa'], env()), 6, /needs an MFA code from arn:aws:iam::111111111111:mfa\/dev/);
+  it('fails fast with MFA_REQUIRED when a hop needs MFA and there is no terminal, without calling STS', async () => {
+    const result = await runAssume(['mfa'], env());
+    assertCleanFailure(result, 6, /needs an MFA code from arn:aws:iam::111111111111:mfa\/dev .*no terminal/);
+    assert.match(result.stderr, /--token-code/);
     assert.equal(emu.requests.length, 0);
   });
 

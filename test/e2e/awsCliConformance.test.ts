@@ -38,6 +38,8 @@ interface Shape {
   readonly inheritsRegion?: string;
   /** MFA code: typed on stdin for the AWS CLI, --token-code for assume. */
   readonly tokenCode?: string;
+  /** More arguments for assume. */
+  readonly assumeArgs?: readonly string[];
 }
 
 interface Observed {
@@ -156,6 +158,9 @@ function shapes(): Shape[] {
       config: `${base}[profile mfa]\nrole_arn = ${roleMfa}\nsource_profile = base\nmfa_serial = ${mfaSerial}\n`,
       profile: 'mfa',
       tokenCode: '654321',
+      // With its cache, assume turns the code into an MFA session (GetSessionToken) that
+      // serves every role behind the device; without it, it sends the code as the AWS CLI does.
+      assumeArgs: ['--no-cache'],
     },
     {
       name: 'region inherited from the source profile (assume only)',
@@ -258,7 +263,13 @@ async function observeAwsCli(shape: Shape, { emu, files, home, dataPath }: Shape
 
 async function observeAssume(shape: Shape, { emu, files, home }: ShapeRun): Promise<Observed & { region: string | undefined }> {
   emu.reset();
-  const args = ['--format', 'json', ...(shape.tokenCode === undefined ? [] : ['--token-code', shape.tokenCode]), ...(shape.profile === undefined ? [] : [shape.profile])];
+  const args = [
+    '--format',
+    'json',
+    ...(shape.assumeArgs ?? []),
+    ...(shape.tokenCode === undefined ? [] : ['--token-code', shape.tokenCode]),
+    ...(shape.profile === undefined ? [] : [shape.profile]),
+  ];
   const result = await runAssume(args, {
     HOME: home,
     AWS_CONFIG_FILE: files.config,

@@ -76,7 +76,7 @@ describe('values served by the STS emulator', () => {
     for (const [index, value] of served.entries()) {
       const accessKeyId = `ASIA${String(index).padStart(16, '0')}`;
       emu.setCredentialFactory(() => ({ accessKeyId, secretAccessKey: value, sessionToken: `${value}|token` }));
-      const result = await assumeInProcess(['--format', 'json', 'admin']);
+      const result = await assumeInProcess(['--no-cache', '--format', 'json', 'admin']);
       if (result.exitCode !== 0) {
         failures.push(`value ${index}: exit ${result.exitCode}: ${result.stderr}`);
         continue;
@@ -91,7 +91,7 @@ describe('values served by the STS emulator', () => {
 
   it('never writes a partial export: a value cmd cannot carry leaves stdout empty with exit 8', async () => {
     emu.setCredentialFactory(() => ({ secretAccessKey: 'has%percent' }));
-    const result = await assumeInProcess(['--format', 'cmd', 'admin']);
+    const result = await assumeInProcess(['--no-cache', '--format', 'cmd', 'admin']);
     assert.equal(result.exitCode, 8);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /^assume: .*AWS_SECRET_ACCESS_KEY/);
@@ -131,7 +131,7 @@ describe('values served by the STS emulator', () => {
       for (const [index, value] of sample.entries()) {
         emu.setCredentialFactory(() => ({ secretAccessKey: value }));
         for (const format of ['sh', 'fish']) {
-          const result = await runAssume(['--format', format, 'admin'], { HOME: home.dir, AWS_ENDPOINT_URL_STS: emu.url });
+          const result = await runAssume(['--no-cache', '--format', format, 'admin'], { HOME: home.dir, AWS_ENDPOINT_URL_STS: emu.url });
           assert.equal(result.code, 0, result.stderr);
           assert.equal(result.stderr, '');
           const file = join(work, `${format}-${index}`);

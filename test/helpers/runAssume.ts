@@ -13,11 +13,12 @@ export interface RunResult {
 
 /**
  * Spawns a command with exactly the environment given, feeds it `input` and collects what it
- * printed.
+ * printed. The child runs in a new session (setsid), without a controlling terminal, as in
+ * CI: nothing can prompt on the terminal of whoever runs the tests.
  */
 export function runCommand(file: string, args: readonly string[], env: Record<string, string>, options: { input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 });
+    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000, detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

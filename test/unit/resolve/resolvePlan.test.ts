@@ -29,6 +29,11 @@ function plan(configText: string, options: ResolveOptions = {}, env: Env = {}, c
   return resolvePlan(configFrom(configText, credentialsText), env, options);
 }
 
+/** The access key the chain starts from (undefined for a credential_process source). */
+function sourceKey(p: Plan): string | undefined {
+  return p.source.kind === 'process' ? undefined : p.source.accessKeyId;
+}
+
 function roles(p: Plan): string[] {
   return p.hops.map((hop) => hop.roleArn.value);
 }
@@ -48,7 +53,7 @@ describe('resolvePlan', () => {
     const p = plan(base, { profile: 'base' });
     assert.deepEqual(roles(p), []);
     assert.equal(p.source.kind, 'static');
-    assert.equal(p.source.accessKeyId, 'AKIABASE000000000001');
+    assert.equal(sourceKey(p), 'AKIABASE000000000001');
     assert.equal(p.region?.value, 'eu-west-1');
   });
 
@@ -87,7 +92,7 @@ source_profile = hybrid
       { profile: 'top' },
     );
     assert.deepEqual(roles(p), ['arn:aws:iam::555555555555:role/Top']);
-    assert.equal(p.source.accessKeyId, 'AKIAHYBRID0000000001');
+    assert.equal(sourceKey(p), 'AKIAHYBRID0000000001');
   });
 
   it('assumes the role of the target profile even when it also has static keys', () => {
@@ -102,7 +107,7 @@ source_profile = base
       { profile: 'both' },
     );
     assert.deepEqual(roles(p), ['arn:aws:iam::444444444444:role/Both']);
-    assert.equal(p.source.accessKeyId, 'AKIABASE000000000001');
+    assert.equal(sourceKey(p), 'AKIABASE000000000001');
   });
 
   it('lets a profile name itself as source_profile to use its own static keys', () => {
@@ -116,7 +121,7 @@ source_profile = self
       { profile: 'self' },
     );
     assert.deepEqual(roles(p), ['arn:aws:iam::444444444444:role/Self']);
-    assert.equal(p.source.accessKeyId, 'AKIASELF000000000001');
+    assert.equal(sourceKey(p), 'AKIASELF000000000001');
   });
 
   it('refuses a source_profile cycle and lists the profiles visited', () => {
@@ -221,12 +226,25 @@ source_profile = a
   });
 
   it('reports sources that are not supported yet instead of pretending there are no credentials', () => {
-    refusal(() => plan(`[profile p]\ncredential_process = /bin/true\n`, { profile: 'p' }), 'SOURCE_UNSUPPORTED', /credential_process/);
+    refusal(() => plan(`[profile p]\nweb_identity_token_file = /tmp/token\nrole_arn = arn:aws:iam::111111111111:role/X\n`, { profile: 'p' }), 'SOURCE_UNSUPPORTED', /web_identity_token_file/);
     refusal(
       () => plan(`[profile p]\nrole_arn = arn:aws:iam::111111111111:role/X\ncredential_source = Ec2InstanceMetadata\n`, { profile: 'p' }),
       'SOURCE_UNSUPPORTED',
       /Ec2InstanceMetadata/,
     );
+  });
+
+  it('starts a chain from a credential_process source profile', () => {
+    const p = plan(`[profile tool]\ncredential_process = /opt/bin/creds --profile "x y"\n[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = tool\n`, { profile: 'r' });
+    assert.ok(p.source.kind === 'process');
+    assert.equal(p.source.command, '/opt/bin/creds --profile "x y"');
+    assert.deepEqual(p.profileChain, ['r', 'tool']);
+  });
+
+  it('refuses a profile an outer assume is already resolving (ASSUME_PROFILE_CHAIN), naming the loop', () => {
+    refusal(() => plan(base, { profile: 'admin' }, { ASSUME_PROFILE_CHAIN: '["deep","admin"]' }), 'PROFILE_RECURSION', /deep -> admin -> admin/);
+    assert.deepEqual(plan(base, { profile: 'admin' }, { ASSUME_PROFILE_CHAIN: '["other"]' }).profileChain, ['other', 'admin', 'base']);
+    assert.deepEqual(plan(base, { profile: 'admin' }, { ASSUME_PROFILE_CHAIN: 'not json' }).profileChain, ['admin', 'base']);
   });
 
   describe('validation', () => {
@@ -273,7 +291,7 @@ source_profile = a
 
     it('sources a bare --role-arn from the default profile when the environment has no keys', () => {
       const p = plan(`[default]\naws_access_key_id = AKIADEFAULT000000001\naws_secret_access_key = d\n`, { roleArn: 'arn:aws:iam::999999999999:role/Direct' });
-      assert.equal(p.source.accessKeyId, 'AKIADEFAULT000000001');
+      assert.equal(sourceKey(p), 'AKIADEFAULT000000001');
       assert.deepEqual(roles(p), ['arn:aws:iam::999999999999:role/Direct']);
     });
 
@@ -351,6 +369,6 @@ endpoint_url = http://profile.example:1
       `[keys]\naws_access_key_id = AKIAKEYS000000000001\naws_secret_access_key = k\n[m]\nrole_arn = arn:aws:iam::111111111111:role/FromCredentials\n`,
     );
     assert.deepEqual(roles(p), ['arn:aws:iam::111111111111:role/FromCredentials']);
-    assert.equal(p.source.accessKeyId, 'AKIAKEYS000000000001');
+    assert.equal(sourceKey(p), 'AKIAKEYS000000000001');
   });
 });
