@@ -209,6 +209,24 @@ describe('MFA', () => {
     assert.equal(emu.count('AssumeRole'), 1);
   });
 
+  it('asks one code on the terminal for ten roles behind one device, used one after the other', async () => {
+    const out = mkdtempSync(join(home.dir, 'out-'));
+    const launch = `for i in 0 1 2 3 4 5 6 7 8 9; do ${process.execPath} ${assumeBin} --format credential-process mfa-$i > ${out}/out.$i || echo FAILED; done; echo ALL-DONE`;
+    const terminal = startTmux(launch, { PATH: process.env.PATH ?? '', ...env() });
+    try {
+      await terminal.waitFor(/MFA code for arn:aws:iam::111111111111:mfa\/dev \(profile mfa-0\): *$/m);
+      terminal.type('123456');
+      const screen = await terminal.waitFor(/ALL-DONE/, 60_000);
+      assert.equal((screen.match(/MFA code for/g) ?? []).length, 1, `one prompt in total:\n${screen}`);
+      assert.doesNotMatch(screen, /FAILED/);
+    } finally {
+      terminal.kill();
+    }
+    assert.equal(emu.count('GetSessionToken'), 1);
+    assert.equal(emu.count('AssumeRole'), 10);
+    assert.equal(new Set(Array.from({ length: 10 }, (_, i) => (JSON.parse(readFileSync(join(out, `out.${String(i)}`), 'utf8')) as ProcessCredentials).AccessKeyId)).size, 10);
+  });
+
   it('prompts on the terminal when the AWS CLI runs assume as credential_process with stderr captured', async () => {
     assert.ok(existsSync(awsCli));
     writeFileSync(home.configFile, `${readFileSync(home.configFile, 'utf8')}\n[profile via-cli]\ncredential_process = ${process.execPath} ${assumeBin} --format credential-process mfa-3\nregion = us-east-1\n`);
