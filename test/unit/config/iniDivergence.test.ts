@@ -7,25 +7,10 @@ import { describe, it } from 'node:test';
 import ini from 'ini';
 import { AssumeError } from '../../../src/errors.js';
 import { parseIni } from '../../../src/config/parseIni.js';
-import type { IniDocument } from '../../../src/config/parseIni.js';
-import type { Setting } from '../../../src/config/types.js';
+import { plain } from '../../helpers/plainIni.js';
+import type { PlainDoc } from '../../helpers/plainIni.js';
 
 const FILE = '/home/u/.aws/config';
-
-/** A setting as plain data: its value, or its sub-properties as [key, value] pairs. */
-type Plain = string | [string, string][];
-type PlainDoc = [string, [string, Plain][]][];
-
-function plainSetting(setting: Setting): Plain {
-  return setting.nested === undefined ? setting.value : [...setting.nested].map(([k, s]) => [k, s.value]);
-}
-
-function plain(doc: IniDocument): PlainDoc {
-  return doc.sections.map((section) => [
-    section.name,
-    [...section.settings].map(([key, setting]): [string, Plain] => [key, plainSetting(setting)]),
-  ]);
-}
 
 /**
  * The expected ini result built as ini builds its own: every object with a null prototype
