@@ -48,7 +48,15 @@ const maxAttempts = 3;
 /** How long a credential_process may run, as the AWS CLI allows it no limit but a hung one must not hang us. */
 const processTimeoutMs = 60_000;
 
+/**
+ * The package version, replaced by its value when scripts/bundle.mjs builds the bundle (esbuild
+ * `define`), where package.json is not two folders up. In the tsc output (dist/src, as the
+ * tests import it) it stays undeclared, and `typeof` keeps that from throwing.
+ */
+declare const ASSUME_PACKAGE_VERSION: string | undefined;
+
 function packageVersion(): string {
+  if (typeof ASSUME_PACKAGE_VERSION === 'string') return ASSUME_PACKAGE_VERSION;
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
   return manifest.version ?? '0.0.0';
 }
