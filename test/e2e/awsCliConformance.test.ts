@@ -5,7 +5,8 @@
  * call, the same roles in the same order with the same parameters, and the same region.
  *
  * aws-cli 2.9 ignores endpoint_url and AWS_ENDPOINT_URL_STS for its own role assumption, so
- * it is pointed at the emulator with an STS endpoint-rules file under AWS_DATA_PATH.
+ * it is pointed at the emulator with an STS endpoint-rules file under AWS_DATA_PATH
+ * (test/helpers/awsCliEndpointRules.ts).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,9 +15,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmulator } from '../emulator/emulator.js';
 import type { Emulator, RequestRecord } from '../emulator/emulator.js';
+import { awsCli, writeEndpointRules } from '../helpers/awsCliEndpointRules.js';
 import { runAssume, runCommand } from '../helpers/runAssume.js';
-
-const awsCli = '/usr/bin/aws';
 
 // Fixed, obviously fake keys, so the shapes can be listed before the emulator starts.
 const dev = { accessKeyId: 'AKIACONFORMDEV000001', secretAccessKey: 'conformance-dev-secret-0000000000000000001' };
@@ -184,28 +184,6 @@ function shapes(): Shape[] {
   ];
 }
 
-/** The STS endpoint-rules file that sends every STS call of the AWS CLI to the emulator, signed for the resolved region. */
-function endpointRules(url: string): string {
-  const parameter = (builtIn: string, type: string, required: boolean): object => ({ builtIn, required, documentation: builtIn, type, ...(required && { default: false }) });
-  const endpoint = (signingRegion: string): object => ({ url, properties: { authSchemes: [{ name: 'sigv4', signingName: 'sts', signingRegion }] }, headers: {} });
-  return JSON.stringify({
-    version: '1.0',
-    parameters: {
-      Region: parameter('AWS::Region', 'String', false),
-      UseDualStack: parameter('AWS::UseDualStack', 'Boolean', true),
-      UseFIPS: parameter('AWS::UseFIPS', 'Boolean', true),
-      Endpoint: parameter('SDK::Endpoint', 'String', false),
-      UseGlobalEndpoint: parameter('AWS::STS::UseGlobalEndpoint', 'Boolean', true),
-    },
-    rules: [
-      // aws-global is how botocore names "no region": AWS signs those calls for us-east-1.
-      { conditions: [{ fn: 'isSet', argv: [{ ref: 'Region' }] }, { fn: 'stringEquals', argv: [{ ref: 'Region' }, 'aws-global'] }], endpoint: endpoint('us-east-1'), type: 'endpoint' },
-      { conditions: [{ fn: 'isSet', argv: [{ ref: 'Region' }] }], endpoint: endpoint('{Region}'), type: 'endpoint' },
-      { conditions: [], endpoint: endpoint('us-east-1'), type: 'endpoint' },
-    ],
-  });
-}
-
 function writeShape(shape: Shape, dir: string): { config: string; credentials: string } {
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'config');
@@ -302,8 +280,7 @@ async function observeShape(shape: Shape, index: number): Promise<{ cli: Observe
   const emu = await startShapeEmulator();
   try {
     const dataPath = join(home, 'data');
-    mkdirSync(join(dataPath, 'sts', '2011-06-15'), { recursive: true });
-    writeFileSync(join(dataPath, 'sts', '2011-06-15', 'endpoint-rule-set-1.json'), endpointRules(emu.url));
+    writeEndpointRules(dataPath, emu.url);
     const run: ShapeRun = { emu, files: writeShape(shape, home), home, dataPath };
     return { cli: await observeAwsCli(shape, run), ours: await observeAssume(shape, run) };
   } finally {
