@@ -168,9 +168,10 @@ class PlanExecution {
     const key = mfaSessionKey(this.plan, source, mfaSerial);
     const fresh = await this.readFresh(cache, key, false);
     if (fresh !== undefined) return fresh.credentials;
+    const filled = async (): Promise<Credentials | undefined> => (await this.readFresh(cache, key, false))?.credentials;
     return cache.withLock(key, async () => {
-      const filled = await this.readFresh(cache, key, false);
-      if (filled !== undefined) return filled.credentials;
+      const already = await filled();
+      if (already !== undefined) return already;
       const tokenCode = await this.deps.mfaCode(hop);
       const issuedAt = this.deps.now();
       const session = await this.deps.getSessionToken(
@@ -180,7 +181,7 @@ class PlanExecution {
       );
       await this.write(cache, key, toEntry(session, issuedAt, { kind: 'mfa-session', profile: hop.profile, mfaSerial }));
       return session.credentials;
-    });
+    }, filled);
   }
 }
 
@@ -199,5 +200,6 @@ export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<Execut
   const key = chainCacheKey(plan, plan.hops.length);
   const hit = await execution.readFresh(cache, key);
   if (hit !== undefined) return hit;
-  return cache.withLock(key, async () => (await execution.readFresh(cache, key)) ?? execution.walk(cache));
+  const fresh = (): Promise<ExecuteResult | undefined> => execution.readFresh(cache, key);
+  return cache.withLock(key, async () => (await fresh()) ?? execution.walk(cache), fresh);
 }

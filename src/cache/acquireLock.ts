@@ -61,11 +61,18 @@ const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL |
  * same lock in the same stale state; then every waiter races to create it again, and one
  * wins. Not re-entrant: taking a lock this process already holds waits for itself.
  *
+ * While it waits, `whileWaiting` (when given) is asked at every poll whether the wait is
+ * still needed; when it says no, acquireLock returns undefined without taking the lock.
+ *
  * @throws AssumeError `LOCK_TIMEOUT` after `timeoutMs` of waiting, with a hint naming the
  *   lock file; `CACHE_UNSAFE` when something other than a regular file is at `lockPath`;
  *   the system error when the lock cannot be created for another reason than EEXIST
  */
-export async function acquireLock(lockPath: string, options: LockOptions): Promise<() => Promise<void>> {
+export async function acquireLock(
+  lockPath: string,
+  options: LockOptions,
+  whileWaiting?: () => Promise<boolean>,
+): Promise<(() => Promise<void>) | undefined> {
   const host = osHostname();
   const token = randomBytes(16).toString('hex');
   const text = recordText(token, host, options.now());
@@ -80,6 +87,8 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
       if (await steal(lockPath, seen, host, options)) continue;
     }
     holder = seen.record ?? holder;
+    // What the holder is making may already be there: then there is no need to wait for the lock.
+    if (whileWaiting !== undefined && (await whileWaiting())) return undefined;
     const waited = performance.now() - started;
     if (waited >= options.timeoutMs) throw timeoutError(lockPath, options.timeoutMs, holder);
     await sleep(Math.min(options.pollMs * (0.5 + Math.random()), options.timeoutMs - waited));

@@ -38,8 +38,13 @@ export interface CredentialCache {
   list(): Promise<{ readonly key: string; readonly entry: CacheEntry }[]>;
   /** Removes the entry for `key`; an absent one is fine. */
   remove(key: string): Promise<void>;
-  /** Runs fn while holding the lock for key; one holder at a time across processes. */
-  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs fn while holding the lock for key; one holder at a time across processes. While it
+   * waits for another holder, `settled` (when given) is asked at every poll for the result
+   * that holder is making (e.g. the cache entry); once it has one, that is returned and fn
+   * never runs.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>, settled?: () => Promise<T | undefined>): Promise<T>;
 }
 
 // Real entries are about 2 KiB; anything this big is not one of ours.
@@ -123,10 +128,19 @@ export function createFileCache(options: FileCacheOptions): CredentialCache {
       });
     },
 
-    async withLock(key, fn) {
+    async withLock<T>(key: string, fn: () => Promise<T>, settled?: () => Promise<T | undefined>): Promise<T> {
       assertKey(key);
       await checkCacheDir(dir, { create: true });
-      const release = await acquireLock(join(dir, `${key}.lock`), lock);
+      let found: T | undefined;
+      const whileWaiting =
+        settled === undefined
+          ? undefined
+          : async (): Promise<boolean> => {
+              found = await settled();
+              return found !== undefined;
+            };
+      const release = await acquireLock(join(dir, `${key}.lock`), lock, whileWaiting);
+      if (release === undefined) return found as T;
       try {
         return await fn();
       } finally {

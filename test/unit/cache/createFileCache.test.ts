@@ -501,4 +501,37 @@ describe('createFileCache withLock', () => {
     symlinkSync(join(cache.dir, 'nowhere'), path);
     await assert.rejects(cache.withLock(key, () => Promise.resolve()), unsafe(path, /not a regular file/));
   });
+
+  it('returns what settled finds while another holder has the lock, without running fn', async () => {
+    const cache = tempCache({ lockPollMs: 5 });
+    let releaseHolder = (): void => undefined;
+    const gate = new Promise<void>((resolve) => {
+      releaseHolder = resolve;
+    });
+    let published: string | undefined;
+    const holder = cache.withLock(key, async () => {
+      published = 'made by the holder';
+      await gate;
+      return 'holder';
+    });
+    let ran = false;
+    const waiter = await cache.withLock(
+      key,
+      () => {
+        ran = true;
+        return Promise.resolve('waiter ran');
+      },
+      () => Promise.resolve(published),
+    );
+    assert.equal(waiter, 'made by the holder');
+    assert.equal(ran, false);
+    assert.ok(existsSync(join(cache.dir, `${key}.lock`)), 'the holder still holds its lock');
+    releaseHolder();
+    assert.equal(await holder, 'holder');
+  });
+
+  it('takes the lock and runs fn when settled finds nothing', async () => {
+    const cache = tempCache({ lockPollMs: 5 });
+    assert.equal(await cache.withLock(key, () => Promise.resolve('ran'), () => Promise.resolve(undefined)), 'ran');
+  });
 });
