@@ -63,19 +63,20 @@ function packageVersion(): string {
 
 async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps): Promise<RunResult> {
   const homeDir = deps.homeDir ?? homedir();
+  const now = deps.now ?? (() => new Date());
   const config = await loadAwsConfig(resolveConfigPaths(env, homeDir));
   const plan = resolvePlan(config, env, options);
   const result = await executePlan(plan, {
     assumeRole: deps.assumeRole ?? assumeRole,
     getSessionToken: deps.getSessionToken ?? getSessionToken,
-    now: deps.now ?? (() => new Date()),
+    now,
     timeoutMs: options.timeoutMs,
     maxAttempts,
     cache: options.cache ? createFileCache({ dir: resolveCacheDir(env, homeDir) }) : undefined,
     refresh: options.refresh,
     minRemainingMs: options.minRemainingMs,
     mfaCode: createMfaCodeSource({ tokenCode: plan.tokenCode, env, prompt: deps.mfaPrompt ?? createTtyMfaPrompt() }),
-    processCredentials: (source) => fetchProcessCredentials(source, { env, profileChain: plan.profileChain, timeoutMs: processTimeoutMs, now: new Date() }),
+    processCredentials: (source) => fetchProcessCredentials(source, { env, profileChain: plan.profileChain, timeoutMs: processTimeoutMs, now: now() }),
   });
   const output = { credentials: result.credentials, region: plan.region?.value };
   if (options.command !== undefined) {
