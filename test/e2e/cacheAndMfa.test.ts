@@ -200,9 +200,9 @@ describe('MFA', () => {
     const launch = `for i in 0 1 2 3 4 5 6 7 8 9; do ${process.execPath} ${assumeBin} --format credential-process mfa > ${out}/out.$i 2> ${out}/err.$i & done; wait; echo ALL-DONE`;
     const terminal = startTmux(launch, { PATH: process.env.PATH ?? '', ...env() });
     try {
-      await terminal.waitFor(/MFA code for arn:aws:iam::111111111111:mfa\/dev \(profile mfa\): *$/m);
+      await terminal.waitFor(/MFA code for arn:aws:iam::111111111111:mfa\/dev \(profile mfa\): *$/m, 30_000);
       terminal.type('123456');
-      const screen = await terminal.waitFor(/ALL-DONE/);
+      const screen = await terminal.waitFor(/ALL-DONE/, 60_000);
       assert.equal((screen.match(/MFA code for/g) ?? []).length, 1, `one prompt on the screen:\n${screen}`);
     } finally {
       terminal.kill();
@@ -220,7 +220,7 @@ describe('MFA', () => {
     const launch = `for i in 0 1 2 3 4 5 6 7 8 9; do ${process.execPath} ${assumeBin} --format credential-process mfa-$i > ${out}/out.$i || echo FAILED; done; echo ALL-DONE`;
     const terminal = startTmux(launch, { PATH: process.env.PATH ?? '', ...env() });
     try {
-      await terminal.waitFor(/MFA code for arn:aws:iam::111111111111:mfa\/dev \(profile mfa-0\): *$/m);
+      await terminal.waitFor(/MFA code for arn:aws:iam::111111111111:mfa\/dev \(profile mfa-0\): *$/m, 30_000);
       terminal.type('123456');
       const screen = await terminal.waitFor(/ALL-DONE/, 60_000);
       assert.equal((screen.match(/MFA code for/g) ?? []).length, 1, `one prompt in total:\n${screen}`);
