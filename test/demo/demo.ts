@@ -91,7 +91,9 @@ region = eu-west-1
       process.stdout.write(`\n(${awsCli} is not installed: the credential_process step is skipped; apt-get install awscli to see it)\n`);
     }
     await step('A mistake gets a clear message and a non-zero exit, never a partial export', 'assume deplyo; echo "exit code $?"', env);
-    process.stdout.write(`\nSTS calls made: ${emu.count('AssumeRole')} AssumeRole, ${emu.count('GetCallerIdentity')} GetCallerIdentity.\n`);
+    process.stdout.write(
+      `\nSTS calls made: ${emu.count('AssumeRole')} AssumeRole for the two hops (every later run was served by the cache in ~/.cache/assume), ${emu.count('GetCallerIdentity')} GetCallerIdentity.\n`,
+    );
   } finally {
     rmSync(home, { recursive: true, force: true });
     await emu.close();
