@@ -61,9 +61,13 @@ function packageVersion(): string {
   return manifest.version ?? '0.0.0';
 }
 
-async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps): Promise<RunResult> {
-  const homeDir = deps.homeDir ?? homedir();
-  const now = deps.now ?? (() => new Date());
+/** The outside world of one run: the injected pieces, or the real ones. */
+interface Context {
+  readonly homeDir: string;
+  readonly now: () => Date;
+}
+
+async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, { homeDir, now }: Context): Promise<RunResult> {
   const config = await loadAwsConfig(resolveConfigPaths(env, homeDir));
   const plan = resolvePlan(config, env, options);
   const result = await executePlan(plan, {
@@ -114,14 +118,16 @@ export async function run(argv: readonly string[], env: Env, io: Io, deps: RunDe
   const debug = argv.includes('--debug');
   const color = io.stderr.isTTY === true && env.NO_COLOR === undefined && !argv.includes('--no-color');
   try {
+    // Inside the try: os.homedir() throws when neither HOME nor the user database names one.
+    const context: Context = { homeDir: deps.homeDir ?? homedir(), now: deps.now ?? (() => new Date()) };
     const parsed = parseCli(argv, packageVersion());
     if (parsed.kind === 'print') {
       io.stdout.write(parsed.text);
       return { exitCode: ExitCode.ok };
     }
     if (parsed.kind === 'cache') {
-      const cache = createFileCache({ dir: resolveCacheDir(env, deps.homeDir ?? homedir()) });
-      const output = await cacheCommand(parsed.options, cache, (deps.now ?? (() => new Date()))());
+      const cache = createFileCache({ dir: resolveCacheDir(env, context.homeDir) });
+      const output = await cacheCommand(parsed.options, cache, context.now());
       io.stdout.write(output.stdout);
       io.stderr.write(output.stderr);
       return { exitCode: ExitCode.ok };
@@ -129,7 +135,7 @@ export async function run(argv: readonly string[], env: Env, io: Io, deps: RunDe
     if (debug && Number(process.versions.node.split('.')[0]) < 22) {
       io.stderr.write(`assume: note: running on Node.js ${process.version}; AWS SDK releases after January 2027 need Node.js 22\n`);
     }
-    return await runOptions(parsed.options, env, io, deps);
+    return await runOptions(parsed.options, env, io, deps, context);
   } catch (error) {
     io.stderr.write(describeError(error, debug, color));
     return { exitCode: error instanceof AssumeError ? error.exitCode : ExitCode.internal };
