@@ -43,6 +43,12 @@ export const errorExitCodes = {
   PROFILE_NOT_FOUND: ExitCode.profileNotFound,
   SOURCE_MISSING: ExitCode.credentials,
   SOURCE_PROCESS_FAILED: ExitCode.credentials,
+  /** No valid SSO access token: `aws sso login` or `assume --sso-login` is needed. */
+  SSO_LOGIN_REQUIRED: ExitCode.credentials,
+  /** The web identity token file is missing, empty or unreadable. */
+  WEB_IDENTITY_TOKEN_INVALID: ExitCode.credentials,
+  /** The instance metadata service, the container credentials endpoint or the SSO portal could not be reached or answered badly. */
+  SOURCE_UNAVAILABLE: ExitCode.unavailable,
   CREDENTIALS_INVALID: ExitCode.credentials,
   CREDENTIALS_EXPIRED: ExitCode.credentials,
   MFA_REQUIRED: ExitCode.denied,
@@ -53,6 +59,8 @@ export const errorExitCodes = {
   STS_UNREACHABLE: ExitCode.unavailable,
   STS_ERROR: ExitCode.unavailable,
   OUTPUT_UNSAFE: ExitCode.output,
+  /** --format github outside GitHub Actions (GITHUB_ENV unset), or its files cannot be written. */
+  GITHUB_ENV_UNAVAILABLE: ExitCode.usage,
   CACHE_UNSAFE: ExitCode.config,
   LOCK_TIMEOUT: ExitCode.unavailable,
   EXEC_FAILED: ExitCode.execFailed,

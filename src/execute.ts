@@ -3,7 +3,7 @@ import type { CacheEntry } from './cache/cacheEntry.js';
 import { isFresh } from './cache/cacheEntry.js';
 import type { CredentialCache } from './cache/createFileCache.js';
 import type { Credentials } from './credentials.js';
-import type { AssumeRoleHop, Plan, SourceStep } from './resolve/plan.js';
+import type { AssumeRoleHop, Plan, SourceStep, SsoSource, WebIdentitySource } from './resolve/plan.js';
 import type { AssumeRoleRequest, RoleAssumer, SessionTokenGetter, StsCallOptions } from './sts/types.js';
 
 /** How long an MFA session from GetSessionToken lasts: 12 hours, the AWS default. */
@@ -25,8 +25,21 @@ export interface ExecuteDeps {
   readonly minRemainingMs: number;
   /** The MFA code for a hop: --token-code, its mfa_process, or the terminal. Called only when a code is needed. */
   readonly mfaCode: (hop: AssumeRoleHop) => Promise<string>;
-  /** Runs a credential_process source. */
-  readonly processCredentials: (source: Extract<SourceStep, { kind: 'process' }>) => Promise<Credentials>;
+  /**
+   * Gets the credentials of a source that is not keys in hand: runs a credential_process,
+   * calls AssumeRoleWithWebIdentity or SSO, asks the instance or container endpoint.
+   */
+  readonly fetchSource: (source: FetchedSource) => Promise<Credentials>;
+  /** Who is asking, for generated session names (see defaultSessionName). */
+  readonly caller?: string | undefined;
+}
+
+/** The sources whose credentials must be fetched, as opposed to keys already in the plan. */
+export type FetchedSource = Exclude<SourceStep, { kind: 'static' } | { kind: 'environment' }>;
+
+/** Sources that issue temporary credentials worth caching on their own (an STS or SSO call each time otherwise). */
+function cachesOnItsOwn(source: SourceStep): source is WebIdentitySource | SsoSource {
+  return source.kind === 'webIdentity' || source.kind === 'sso';
 }
 
 /** The result of a plan: the final credentials and, for messages, the identity they belong to. */
@@ -35,14 +48,37 @@ export interface ExecuteResult {
   readonly assumedRoleArn?: string | undefined;
 }
 
-/** What identifies the source in a cache key: its access key, or the program that prints it. */
+/** What identifies the source in a cache key: its access key, the program that prints it, the role and token file, the SSO account and role, the endpoint. */
 function sourceIdentity(source: SourceStep): string {
-  return source.kind === 'process' ? `process:${source.profile}:${source.command}` : source.accessKeyId;
+  switch (source.kind) {
+    case 'static':
+    case 'environment':
+      return source.accessKeyId;
+    case 'process':
+      return `process:${source.profile}:${source.command}`;
+    case 'webIdentity':
+      return `web-identity:${source.roleArn.value}:${source.tokenFile.value}:${source.roleSessionName?.value ?? ''}:${source.durationSeconds?.value ?? ''}`;
+    case 'sso':
+      return `sso:${source.startUrl.value}:${source.ssoRegion.value}:${source.accountId.value}:${source.roleName.value}`;
+    case 'instanceMetadata':
+      return `instance-metadata:${source.endpoint?.value ?? ''}`;
+    case 'container':
+      return `container:${source.uri.value}`;
+  }
 }
 
-/** The session name a hop gets when none is configured: `assume-<unix seconds>`, as botocore uses botocore-session-<seconds>. */
-export function defaultSessionName(now: Date): string {
-  return `assume-${Math.floor(now.getTime() / 1000)}`;
+/** The characters a RoleSessionName allows; anything else in a user name becomes '-'. */
+const sessionNameUnsafe = /[^\w+=,.@-]/g;
+
+/**
+ * The session name a hop gets when none is configured: who asked and when,
+ * `<caller>@assume-<unix seconds>` (CloudTrail shows it in the assumed-role ARN), else
+ * `assume-<unix seconds>` as botocore uses botocore-session-<seconds>. At most 64 characters.
+ */
+export function defaultSessionName(now: Date, caller?: string): string {
+  const stamp = `assume-${Math.floor(now.getTime() / 1000)}`;
+  const who = (caller ?? '').replace(sessionNameUnsafe, '-').slice(0, 64 - stamp.length - 1);
+  return who === '' ? stamp : `${who}@${stamp}`;
 }
 
 /** Where STS is, as far as the credentials it issues are concerned. */
@@ -67,6 +103,11 @@ export function chainCacheKey(plan: Plan, count: number): string {
       durationSeconds: hop.durationSeconds?.value,
       mfaSerial: hop.mfaSerial?.value,
       roleSessionName: hop.roleSessionName?.value,
+      tags: hop.tags?.value,
+      transitiveTagKeys: hop.transitiveTagKeys?.value,
+      sourceIdentity: hop.sourceIdentity?.value,
+      policy: hop.policy?.value,
+      policyArns: hop.policyArns?.value,
     })),
   });
 }
@@ -119,10 +160,21 @@ class PlanExecution {
     if (cache !== undefined && entry !== undefined) await cache.write(key, entry);
   }
 
-  async sourceCredentials(): Promise<Credentials> {
+  async sourceCredentials(cache: CredentialCache | undefined): Promise<Credentials> {
     const { source } = this.plan;
-    if (source.kind === 'process') return this.deps.processCredentials(source);
-    return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
+    if (source.kind === 'static' || source.kind === 'environment') {
+      return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
+    }
+    if (cache === undefined || !cachesOnItsOwn(source)) return this.deps.fetchSource(source);
+    // The source's own entry: a web identity or SSO role session serves every chain that starts from it.
+    const key = chainCacheKey(this.plan, 0);
+    const cached = await this.readFresh(cache, key);
+    if (cached !== undefined) return cached.credentials;
+    const issuedAt = this.deps.now();
+    const credentials = await this.deps.fetchSource(source);
+    const roleArn = source.kind === 'webIdentity' ? source.roleArn.value : `${source.accountId.value}/${source.roleName.value}`;
+    await this.write(cache, key, toEntry({ credentials }, issuedAt, { kind: 'role', profile: source.profile, roleArn }));
+    return credentials;
   }
 
   /** Every hop in turn; with a cache, a fresh cached prefix of the chain is taken as it is. */
@@ -138,18 +190,23 @@ class PlanExecution {
         continue;
       }
       const issuedAt = this.deps.now();
-      result = await this.assumeHop(hop, result?.credentials ?? (await this.sourceCredentials()), cache);
+      result = await this.assumeHop(hop, result?.credentials ?? (await this.sourceCredentials(cache)), cache);
       await this.write(cache, key, toEntry(result, issuedAt, { kind: 'role', profile: last ? (this.plan.profile ?? hop.profile) : hop.profile, roleArn: hop.roleArn.value }));
     }
-    return result ?? { credentials: await this.sourceCredentials() };
+    return result ?? { credentials: await this.sourceCredentials(cache) };
   }
 
   private async assumeHop(hop: AssumeRoleHop, source: Credentials, cache: CredentialCache | undefined): Promise<ExecuteResult> {
     const request: AssumeRoleRequest = {
       roleArn: hop.roleArn.value,
-      roleSessionName: hop.roleSessionName?.value ?? defaultSessionName(this.deps.now()),
+      roleSessionName: hop.roleSessionName?.value ?? defaultSessionName(this.deps.now(), this.deps.caller),
       externalId: hop.externalId?.value,
       durationSeconds: hop.durationSeconds?.value,
+      tags: hop.tags?.value,
+      transitiveTagKeys: hop.transitiveTagKeys?.value,
+      sourceIdentity: hop.sourceIdentity?.value,
+      policy: hop.policy?.value,
+      policyArns: hop.policyArns?.value,
       profile: hop.profile,
     };
     if (hop.mfaSerial === undefined) return this.deps.assumeRole(source, request, this.options);
@@ -196,7 +253,8 @@ class PlanExecution {
 export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecuteResult> {
   const execution = new PlanExecution(plan, deps);
   const { cache } = deps;
-  if (plan.hops.length === 0 || cache === undefined) return execution.walk(undefined);
+  if (cache === undefined) return execution.walk(undefined);
+  if (plan.hops.length === 0 && !cachesOnItsOwn(plan.source)) return execution.walk(undefined);
   const key = chainCacheKey(plan, plan.hops.length);
   const hit = await execution.readFresh(cache, key);
   if (hit !== undefined) return hit;

@@ -80,7 +80,10 @@ async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, 
     refresh: options.refresh,
     minRemainingMs: options.minRemainingMs,
     mfaCode: createMfaCodeSource({ tokenCode: plan.tokenCode, env, prompt: deps.mfaPrompt ?? createTtyMfaPrompt() }),
-    processCredentials: (source) => fetchProcessCredentials(source, { env, profileChain: plan.profileChain, timeoutMs: processTimeoutMs, now: now() }),
+    fetchSource: (source) => {
+      if (source.kind === 'process') return fetchProcessCredentials(source, { env, profileChain: plan.profileChain, timeoutMs: processTimeoutMs, now: now() });
+      return Promise.reject(new AssumeError('SOURCE_UNSUPPORTED', `assume cannot get credentials from a ${source.kind} source yet`));
+    },
   });
   const output = { credentials: result.credentials, region: plan.region?.value };
   if (options.command !== undefined) {

@@ -39,7 +39,66 @@ export type SourceStep =
       readonly accessKeyId: string;
       readonly secretAccessKey: string;
       readonly sessionToken?: string | undefined;
-    };
+    }
+  | WebIdentitySource
+  | SsoSource
+  | InstanceMetadataSource
+  | ContainerSource;
+
+/**
+ * sts:AssumeRoleWithWebIdentity with an OIDC token read from a file: `web_identity_token_file`
+ * with `role_arn` in a profile, or AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN
+ * (+ AWS_ROLE_SESSION_NAME) in the environment (EKS, GitHub Actions OIDC).
+ */
+export interface WebIdentitySource {
+  readonly kind: 'webIdentity';
+  /** The profile with web_identity_token_file; undefined when it comes from the environment. */
+  readonly profile?: string | undefined;
+  readonly roleArn: Sourced<string>;
+  /** The path of the token file; read at call time (it is rotated), never stored in the plan. */
+  readonly tokenFile: Sourced<string>;
+  /** Absent: assume generates one at call time. */
+  readonly roleSessionName?: Sourced<string> | undefined;
+  readonly durationSeconds?: Sourced<number> | undefined;
+}
+
+/**
+ * AWS IAM Identity Center (SSO): sso:GetRoleCredentials with the access token that
+ * `aws sso login` (or `assume --sso-login`) cached under ~/.aws/sso/cache.
+ */
+export interface SsoSource {
+  readonly kind: 'sso';
+  readonly profile: string;
+  /** The [sso-session NAME] the profile names; undefined for the legacy sso_start_url keys in the profile. */
+  readonly session?: string | undefined;
+  readonly startUrl: Sourced<string>;
+  /** The region of the Identity Center instance (sso_region). */
+  readonly ssoRegion: Sourced<string>;
+  readonly accountId: Sourced<string>;
+  readonly roleName: Sourced<string>;
+  /** sso_registration_scopes of the session, for --sso-login; default sso:account:access. */
+  readonly registrationScopes?: readonly string[] | undefined;
+}
+
+/** credential_source = Ec2InstanceMetadata: the instance profile's role, through IMDSv2. */
+export interface InstanceMetadataSource {
+  readonly kind: 'instanceMetadata';
+  readonly profile: string;
+  /** AWS_EC2_METADATA_SERVICE_ENDPOINT or ec2_metadata_service_endpoint; absent: http://169.254.169.254. */
+  readonly endpoint?: Sourced<string> | undefined;
+}
+
+/**
+ * credential_source = EcsContainer: the task or pod role, from AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+ * (on 169.254.170.2) or AWS_CONTAINER_CREDENTIALS_FULL_URI. The authorization token
+ * (AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]) is a secret: read at call time, never in the plan.
+ */
+export interface ContainerSource {
+  readonly kind: 'container';
+  readonly profile: string;
+  /** The URL credentials are fetched from, relative URIs already made absolute. */
+  readonly uri: Sourced<string>;
+}
 
 /** One sts:AssumeRole call. Its source credentials are the previous hop's result, or the plan's source. */
 export interface AssumeRoleHop {
@@ -53,6 +112,22 @@ export interface AssumeRoleHop {
   readonly mfaSerial?: Sourced<string> | undefined;
   /** A command that prints the MFA code (`mfa_process`), asked instead of the terminal. */
   readonly mfaProcess?: Sourced<string> | undefined;
+  /** Session tags (`session_tags`, `--tag K=V`), in order, keys unique ignoring case. */
+  readonly tags?: Sourced<readonly SessionTag[]> | undefined;
+  /** Keys of `tags` that pass on to roles assumed from this session (`transitive_session_tags`, `--transitive-tag`). */
+  readonly transitiveTagKeys?: Sourced<readonly string[]> | undefined;
+  /** `source_identity`, `--source-identity`: kept by AWS through the rest of the chain. */
+  readonly sourceIdentity?: Sourced<string> | undefined;
+  /** An inline session policy, JSON text (`session_policy`, `--policy`). */
+  readonly policy?: Sourced<string> | undefined;
+  /** Managed policies that limit the session (`session_policy_arns`, `--policy-arn`). */
+  readonly policyArns?: Sourced<readonly string[]> | undefined;
+}
+
+/** One session tag. */
+export interface SessionTag {
+  readonly key: string;
+  readonly value: string;
 }
 
 /** How STS is reached for every hop of the plan. */

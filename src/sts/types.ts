@@ -1,5 +1,5 @@
 import type { Credentials } from '../credentials.js';
-import type { StsTarget } from '../resolve/plan.js';
+import type { SessionTag, StsTarget } from '../resolve/plan.js';
 
 /** The parameters of one sts:AssumeRole call, camelCase. */
 export interface AssumeRoleRequest {
@@ -9,9 +9,32 @@ export interface AssumeRoleRequest {
   readonly durationSeconds?: number | undefined;
   readonly serialNumber?: string | undefined;
   readonly tokenCode?: string | undefined;
+  /** Session tags: sent as Tags.member.N.Key / .Value. */
+  readonly tags?: readonly SessionTag[] | undefined;
+  readonly transitiveTagKeys?: readonly string[] | undefined;
+  readonly sourceIdentity?: string | undefined;
+  /** An inline session policy, JSON text. */
+  readonly policy?: string | undefined;
+  readonly policyArns?: readonly string[] | undefined;
   /** The profile this hop comes from: named in error messages, never sent. */
   readonly profile?: string | undefined;
 }
+
+/** The parameters of one sts:AssumeRoleWithWebIdentity call (unsigned: the token is the credential). */
+export interface AssumeRoleWithWebIdentityRequest {
+  readonly roleArn: string;
+  readonly roleSessionName: string;
+  /** The OIDC token: a secret, never in a message. */
+  readonly webIdentityToken: string;
+  readonly durationSeconds?: number | undefined;
+  readonly policy?: string | undefined;
+  readonly policyArns?: readonly string[] | undefined;
+  /** The profile it is for: named in error messages, never sent. */
+  readonly profile?: string | undefined;
+}
+
+/** Calls sts:AssumeRoleWithWebIdentity. Injected, so tests swap it. */
+export type WebIdentityRoleAssumer = (request: AssumeRoleWithWebIdentityRequest, options: StsCallOptions) => Promise<AssumeRoleResult>;
 
 export interface AssumeRoleResult {
   readonly credentials: Credentials;

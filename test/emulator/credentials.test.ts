@@ -81,3 +81,27 @@ describe('issued credentials', () => {
     assert.notEqual(random.Credentials?.SessionToken, 'only-the-token');
   });
 });
+
+describe('issueRoleCredentials', () => {
+  let emu: Emulator;
+
+  beforeEach(async () => {
+    emu = await startEmulator();
+    emu.addRole({ arn: ROLE, trust: [] });
+  });
+  afterEach(async () => {
+    await emu.close();
+  });
+
+  it('issues a role session that STS accepts as that role, without a trust check', async () => {
+    const issued = emu.issueRoleCredentials(ROLE, { sessionName: 'i-0abc', durationSeconds: 900 });
+    assert.equal(issued.arn, 'arn:aws:sts::222222222222:assumed-role/reader/i-0abc');
+    assert.equal(issued.expiration.getTime() - emu.now().getTime() <= 900_000, true);
+    const identity = await stsClient(emu, issued).send(new GetCallerIdentityCommand({}));
+    assert.equal(identity.Arn, issued.arn);
+  });
+
+  it('refuses a role that does not exist', () => {
+    assert.throws(() => emu.issueRoleCredentials('arn:aws:iam::222222222222:role/nobody'), /no role/);
+  });
+});

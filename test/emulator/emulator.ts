@@ -10,7 +10,7 @@ import { StsError } from './sts-error.js';
 import { STS_NAMESPACE, formatErrorResponse, formatResponse } from './xml.js';
 import type { XmlElements } from './xml.js';
 
-export type { CredentialFactory, IssueContext, RoleSpec, SessionKeys, UserKeys, UserSpec } from './identity.js';
+export type { CredentialFactory, IssueContext, IssuedCredentials, RoleSpec, SessionKeys, UserKeys, UserSpec } from './identity.js';
 
 /** The API version every STS request names. */
 export const STS_VERSION = '2011-06-15';
@@ -73,6 +73,12 @@ export interface Emulator {
   addUser(spec: UserSpec): UserKeys;
   /** Creates (or replaces) a role. */
   addRole(spec: RoleSpec): void;
+  /**
+   * Issues credentials for a role session without a caller or trust check, as the instance metadata service, a
+   * container credentials endpoint or the SSO portal hand them out; the emulator's STS then accepts them.
+   * Default session name 'i-0123456789abcdef0', default duration 6 hours.
+   */
+  issueRoleCredentials(roleArn: string, options?: { sessionName?: string; durationSeconds?: number }): IssuedCredentials & { arn: string };
   /** Chooses the values of the credentials issued from now on; undefined goes back to random ones. */
   setCredentialFactory(factory: CredentialFactory | undefined): void;
   /** Moves the built-in clock forward; throws when `now` was injected (move that clock instead). */
@@ -339,6 +345,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     addRole: (spec) => {
       store.addRole(spec);
     },
+    issueRoleCredentials: (roleArn, issue = {}) =>
+      store.issueRoleSession(roleArn, issue.sessionName ?? 'i-0123456789abcdef0', issue.durationSeconds ?? 6 * 3600, now()),
     setCredentialFactory: (factory) => {
       store.setCredentialFactory(factory);
     },

@@ -291,6 +291,20 @@ export class IdentityStore {
     };
   }
 
+  /**
+   * Issues a role session directly, as the instance metadata service, the container credentials endpoint or
+   * the SSO portal do: no trust check, no caller. STS then accepts the keys like any AssumeRole result.
+   * Throws when the role does not exist.
+   */
+  issueRoleSession(roleArn: string, sessionName: string, durationSeconds: number, now: Date): IssuedCredentials & { arn: string } {
+    const role = this.roles.get(roleArn);
+    if (!role) throw new Error(`issueRoleSession: no role ${roleArn}`);
+    const keys = this.issueKeys({ action: 'AssumeRole', accountId: role.accountId, roleArn, roleSessionName: sessionName });
+    const session: RoleSession = { ...keys, kind: 'role-session', role, sessionName, mfa: false, expiresAt: addSeconds(now, durationSeconds) };
+    this.keys.set(keys.accessKeyId, { kind: 'session', secretAccessKey: keys.secretAccessKey, session });
+    return { ...keys, expiration: session.expiresAt, arn: assumedRoleArn(role, sessionName) };
+  }
+
   /** GetSessionToken for a user's long-term keys, with MFA context when a valid code is given; throws StsError. */
   getSessionToken(caller: Caller, params: Params, now: Date): IssuedCredentials {
     const violations = [

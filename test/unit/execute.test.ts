@@ -76,7 +76,7 @@ function fakeSts(): {
         codes.push(hop);
         return Promise.resolve('123456');
       },
-      processCredentials: (source) => Promise.resolve({ accessKeyId: `AKIAPROCESS-${source.profile}`, secretAccessKey: 'process-secret' }),
+      fetchSource: (source) => Promise.resolve({ accessKeyId: `AKIAPROCESS-${source.profile ?? ''}`, secretAccessKey: 'process-secret' }),
       ...extra,
     }),
   };

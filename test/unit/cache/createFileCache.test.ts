@@ -509,11 +509,18 @@ describe('createFileCache withLock', () => {
       releaseHolder = resolve;
     });
     let published: string | undefined;
+    let holding = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
     const holder = cache.withLock(key, async () => {
       published = 'made by the holder';
+      holding();
       await gate;
       return 'holder';
     });
+    // Start the waiter only once the holder is inside its lock: started together, either could win the race.
+    await held;
     let ran = false;
     const waiter = await cache.withLock(
       key,

@@ -31,7 +31,7 @@ function plan(configText: string, options: ResolveOptions = {}, env: Env = {}, c
 
 /** The access key the chain starts from (undefined for a credential_process source). */
 function sourceKey(p: Plan): string | undefined {
-  return p.source.kind === 'process' ? undefined : p.source.accessKeyId;
+  return p.source.kind === 'static' || p.source.kind === 'environment' ? p.source.accessKeyId : undefined;
 }
 
 function roles(p: Plan): string[] {
