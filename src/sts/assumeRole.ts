@@ -1,10 +1,27 @@
-import type { RoleAssumer } from './types.js';
+import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+import type { AssumeRoleRequest, RoleAssumer } from './types.js';
 import { createStsClient, describeEndpoint, loadStsModule } from './stsClient.js';
 import { mapStsError } from './mapStsError.js';
+import { policyParameters, roleResult } from './roleResult.js';
+
+/**
+ * The session parameters of a request as the SDK takes them. Empty lists are left out: the
+ * Query protocol would send an empty `Tags=` member, which is not what "none" means.
+ */
+function sessionParameters(request: AssumeRoleRequest): Pick<AssumeRoleCommandInput, 'Tags' | 'TransitiveTagKeys' | 'SourceIdentity' | 'Policy' | 'PolicyArns'> {
+  const { tags, transitiveTagKeys, sourceIdentity, policy, policyArns } = request;
+  return {
+    ...(tags !== undefined && tags.length > 0 && { Tags: tags.map((tag) => ({ Key: tag.key, Value: tag.value })) }),
+    ...(transitiveTagKeys !== undefined && transitiveTagKeys.length > 0 && { TransitiveTagKeys: [...transitiveTagKeys] }),
+    ...(sourceIdentity !== undefined && { SourceIdentity: sourceIdentity }),
+    ...policyParameters(policy, policyArns),
+  };
+}
 
 /**
  * The real role assumer: one sts:AssumeRole call through the AWS SDK, with the SDK's
- * standard retries for throttling and 5xx, and errors turned into AssumeErrors.
+ * standard retries for throttling and 5xx, and errors turned into AssumeErrors. Session tags,
+ * transitive tag keys, a source identity and session policies are sent when the request has them.
  */
 export const assumeRole: RoleAssumer = async (source, request, options) => {
   const client = await createStsClient(source, options);
@@ -18,25 +35,15 @@ export const assumeRole: RoleAssumer = async (source, request, options) => {
         DurationSeconds: request.durationSeconds,
         SerialNumber: request.serialNumber,
         TokenCode: request.tokenCode,
+        ...sessionParameters(request),
       }),
     );
-    const issued = response.Credentials;
-    if (issued?.AccessKeyId === undefined || issued.SecretAccessKey === undefined) {
-      throw new Error('STS answered AssumeRole without credentials (malformed XML)');
-    }
-    return {
-      credentials: {
-        accessKeyId: issued.AccessKeyId,
-        secretAccessKey: issued.SecretAccessKey,
-        sessionToken: issued.SessionToken,
-        expiration: issued.Expiration,
-      },
-      assumedRoleArn: response.AssumedRoleUser?.Arn,
-    };
+    return roleResult('AssumeRole', response);
   } catch (error) {
     throw mapStsError(error, {
       action: 'sts:AssumeRole',
       roleArn: request.roleArn,
+      redact: [request.policy],
       profile: request.profile,
       endpoint: describeEndpoint(options.target),
       attempts: options.maxAttempts,

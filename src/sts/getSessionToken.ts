@@ -1,4 +1,5 @@
 import { mapStsError } from './mapStsError.js';
+import { roleResult } from './roleResult.js';
 import { createStsClient, describeEndpoint, loadStsModule } from './stsClient.js';
 import type { SessionTokenGetter } from './types.js';
 
@@ -14,13 +15,7 @@ export const getSessionToken: SessionTokenGetter = async (source, request, optio
     const response = await client.send(
       new GetSessionTokenCommand({ SerialNumber: request.serialNumber, TokenCode: request.tokenCode, DurationSeconds: request.durationSeconds }),
     );
-    const issued = response.Credentials;
-    if (issued?.AccessKeyId === undefined || issued.SecretAccessKey === undefined) {
-      throw new Error('STS answered GetSessionToken without credentials (malformed XML)');
-    }
-    return {
-      credentials: { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration },
-    };
+    return roleResult('GetSessionToken', response);
   } catch (error) {
     throw mapStsError(error, {
       action: `sts:GetSessionToken with MFA device ${request.serialNumber}${request.profile ? ` (profile "${request.profile}")` : ''}`,

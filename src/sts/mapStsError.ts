@@ -9,6 +9,13 @@ export interface StsErrorContext {
   readonly attempts: number;
   /** The per-attempt timeout, named when STS did not answer in time. */
   readonly timeoutMs?: number | undefined;
+  /** The call was sts:AssumeRoleWithWebIdentity: token errors are about the OIDC token, not source keys. */
+  readonly webIdentity?: boolean | undefined;
+  /**
+   * Values of the request that must never appear in a message (the web identity token, the
+   * session policy text): AWS echoes a member's value in a ValidationError, and these are cut out.
+   */
+  readonly redact?: readonly (string | undefined)[] | undefined;
 }
 
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
@@ -21,7 +28,25 @@ const invalidCredentialCodes = new Set([
   'AuthFailure',
 ]);
 const throttlingCodes = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException']);
-const invalidRequestCodes = new Set(['ValidationError', 'MalformedPolicyDocument', 'PackedPolicyTooLarge', 'RegionDisabledException', 'InvalidParameterValue']);
+const invalidRequestCodes = new Set([
+  'ValidationError',
+  'MalformedPolicyDocument',
+  'MalformedPolicyDocumentException',
+  'PackedPolicyTooLarge',
+  'PackedPolicyTooLargeException',
+  'RegionDisabledException',
+  'InvalidParameterValue',
+]);
+/** STS's error codes for a web identity token it will not take (the SDK's exception names too). */
+const webIdentityTokenCodes = new Set([
+  'InvalidIdentityToken',
+  'InvalidIdentityTokenException',
+  'IDPRejectedClaim',
+  'IDPRejectedClaimException',
+  'ExpiredTokenException',
+  'ExpiredToken',
+]);
+const idpUnreachableCodes = new Set(['IDPCommunicationError', 'IDPCommunicationErrorException']);
 
 interface ErrorShape {
   name?: unknown;
@@ -55,6 +80,80 @@ function systemCode(error: unknown, depth = 0): string | undefined {
   return depth < 5 && shape.cause !== undefined ? systemCode(shape.cause, depth + 1) : undefined;
 }
 
+/** `message` with every value of `redact` (at least 4 characters long) cut out. */
+function redacted(message: string, redact: StsErrorContext['redact']): string {
+  let result = message;
+  for (const value of redact ?? []) {
+    if (value !== undefined && value.length >= 4) result = result.split(value).join('(not shown)');
+  }
+  return result;
+}
+
+/** Why STS refused a web identity token, and how to fix it. */
+function webIdentityTokenError(awsCode: string, awsMessage: string, what: string, error: unknown): AssumeError {
+  if (awsCode.startsWith('ExpiredToken')) {
+    return new AssumeError('WEB_IDENTITY_TOKEN_INVALID', `the web identity token for ${what} has expired: ${awsMessage}`, {
+      cause: error,
+      hint: 'Get a fresh token from the identity provider (on EKS the kubelet rewrites the token file; in CI, request a new OIDC token), then run assume again.',
+    });
+  }
+  if (awsCode.startsWith('IDPRejectedClaim')) {
+    return new AssumeError('WEB_IDENTITY_TOKEN_INVALID', `the identity provider's token was rejected for ${what}: ${awsMessage}`, {
+      cause: error,
+      hint: 'The token is not one STS accepts for this role; check its issuer, audience and subject against the OIDC provider and the role.',
+    });
+  }
+  const hint = /OpenIDConnect provider/i.test(awsMessage)
+    ? "Create an IAM OIDC identity provider for the token's issuer in the role's account, or use a token from the issuer the account trusts."
+    : /audience/i.test(awsMessage)
+      ? "Add the token's audience (aud) to the client IDs of the IAM OIDC provider, or request the token for an audience the provider lists (sts.amazonaws.com for GitHub Actions and EKS)."
+      : 'The token file does not hold a valid OIDC token from a trusted issuer: check web_identity_token_file (or AWS_WEB_IDENTITY_TOKEN_FILE) and that the file is fresh.';
+  return new AssumeError('WEB_IDENTITY_TOKEN_INVALID', `STS refused the web identity token for ${what}: ${awsMessage}`, { cause: error, hint });
+}
+
+/** How to fix a request STS rejected as invalid, from its code and message. */
+function invalidRequestHint(awsCode: string, awsMessage: string): string {
+  if (/1 hour session limit|MaxSessionDuration/.test(awsMessage)) {
+    return 'Lower duration_seconds (or --duration): a role reached through another role is capped at 3600 seconds, and each role has its own maximum.';
+  }
+  if (awsCode.startsWith('MalformedPolicyDocument') || /'policy'/.test(awsMessage)) {
+    return 'The session policy (session_policy or --policy) must be a JSON policy document of at most 2048 characters.';
+  }
+  if (awsCode.startsWith('PackedPolicyTooLarge')) {
+    return 'The session tags and session policies are too large together once packed by AWS; pass fewer or shorter tags, or a smaller policy.';
+  }
+  if (/calling session/.test(awsMessage)) {
+    return 'A tag key passed on as transitive by an earlier role in the chain cannot be set again; drop that key from session_tags (or --tag) of this profile.';
+  }
+  if (/[Tt]ag/.test(awsMessage)) {
+    return 'Check session_tags and transitive_session_tags (or --tag, --transitive-tag): at most 50 tags, keys unique ignoring case and 1 to 128 characters, values up to 256, transitive keys among the tags.';
+  }
+  if (/sourceIdentity/.test(awsMessage)) {
+    return 'A source identity (source_identity or --source-identity) is 2 to 64 characters of letters, digits and + = , . @ _ -.';
+  }
+  if (/policyArns|policy ARN/i.test(awsMessage)) {
+    return 'session_policy_arns (or --policy-arn) takes at most 10 managed policy ARNs, like arn:aws:iam::aws:policy/ReadOnlyAccess.';
+  }
+  return 'Check the values in the profile against the message above.';
+}
+
+/** How to fix an AccessDenied, from what it names. */
+function accessDeniedHint(awsMessage: string, context: StsErrorContext): string {
+  if (/MultiFactorAuthentication/i.test(awsMessage)) {
+    return 'The MFA code was wrong or already used, or mfa_serial is not the device of these credentials; wait for a new code and try again.';
+  }
+  if (/sts:TagSession/.test(awsMessage)) {
+    return "The role's trust policy must allow sts:TagSession for the caller to pass session tags; add it there, or drop session_tags (and --tag).";
+  }
+  if (/sts:SetSourceIdentity/.test(awsMessage)) {
+    return "The role's trust policy must allow sts:SetSourceIdentity, also to carry on a source identity set earlier in the chain, which cannot be changed later.";
+  }
+  if (context.webIdentity === true) {
+    return "Check that the role's trust policy names the token's OIDC provider and that its aud and sub conditions match the token (the repository and branch for GitHub Actions, the namespace and service account for EKS).";
+  }
+  return "Check that the role's trust policy allows the caller named above, and that external_id and mfa_serial match what the role requires.";
+}
+
 /**
  * Turns an error from the AWS SDK's STS client into an AssumeError that says what was
  * refused, why, and how to fix it. AWS's own message is kept (it names the caller and the
@@ -64,18 +163,21 @@ export function mapStsError(error: unknown, context: StsErrorContext): AssumeErr
   if (error instanceof AssumeError) return error;
   const shape = shapeOf(error);
   const awsCode = text(shape.Code) ?? text(shape.name) ?? '';
-  const awsMessage = text(shape.message) ?? String(error);
+  const awsMessage = redacted(text(shape.message) ?? String(error), context.redact);
   const status = shape.$metadata?.httpStatusCode;
   const what = context.roleArn === undefined ? context.action : `assuming ${context.roleArn}${context.profile ? ` (profile "${context.profile}")` : ''}`;
 
-  if (awsCode === 'AccessDenied' || awsCode === 'AccessDeniedException') {
-    const mfa = /MultiFactorAuthentication/i.test(awsMessage);
-    return new AssumeError('STS_ACCESS_DENIED', `access denied ${what}: ${awsMessage}`, {
+  if (context.webIdentity === true && webIdentityTokenCodes.has(awsCode)) {
+    return webIdentityTokenError(awsCode, awsMessage, what, error);
+  }
+  if (idpUnreachableCodes.has(awsCode)) {
+    return new AssumeError('STS_UNAVAILABLE', `STS could not reach the identity provider to verify the token for ${what}: ${awsMessage}`, {
       cause: error,
-      hint: mfa
-        ? 'The MFA code was wrong or already used, or mfa_serial is not the device of these credentials; wait for a new code and try again.'
-        : "Check that the role's trust policy allows the caller named above, and that external_id and mfa_serial match what the role requires.",
+      hint: "The OIDC provider's issuer URL (its /.well-known/openid-configuration and keys) must answer AWS; try again later or check the provider.",
     });
+  }
+  if (awsCode === 'AccessDenied' || awsCode === 'AccessDeniedException') {
+    return new AssumeError('STS_ACCESS_DENIED', `access denied ${what}: ${awsMessage}`, { cause: error, hint: accessDeniedHint(awsMessage, context) });
   }
   if (awsCode === 'ExpiredToken' || awsCode === 'ExpiredTokenException') {
     return new AssumeError('CREDENTIALS_EXPIRED', `the source credentials used for ${what} have expired: ${awsMessage}`, {
@@ -98,9 +200,7 @@ export function mapStsError(error: unknown, context: StsErrorContext): AssumeErr
   if (invalidRequestCodes.has(awsCode)) {
     return new AssumeError('STS_INVALID_REQUEST', `STS rejected the request for ${what}: ${awsMessage}`, {
       cause: error,
-      hint: /1 hour session limit|MaxSessionDuration/.test(awsMessage)
-        ? 'Lower duration_seconds (or --duration): a role reached through another role is capped at 3600 seconds, and each role has its own maximum.'
-        : 'Check the values in the profile against the message above.',
+      hint: invalidRequestHint(awsCode, awsMessage),
     });
   }
   if (throttlingCodes.has(awsCode)) {

@@ -1,5 +1,5 @@
 import type * as StsSdk from '@aws-sdk/client-sts';
-import type { STSClient } from '@aws-sdk/client-sts';
+import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import type { Credentials } from '../credentials.js';
 import type { StsTarget } from '../resolve/plan.js';
 import type { StsCallOptions } from './types.js';
@@ -38,12 +38,33 @@ export function describeEndpoint(target: StsTarget): string {
 export async function createStsClient(credentials: Credentials, options: StsCallOptions): Promise<STSClient> {
   const { STSClient } = await loadStsModule();
   return new STSClient({
-    region: options.target.region,
+    ...clientConfig(options),
     credentials: {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       ...(credentials.sessionToken !== undefined && { sessionToken: credentials.sessionToken }),
     },
+  });
+}
+
+/**
+ * An STS client for calls that are not signed (sts:AssumeRoleWithWebIdentity: the token is the
+ * credential), with the same endpoint, region, timeout and retries as createStsClient. Its
+ * credentials are a provider that fails: the SDK never signs these calls, and must never fall
+ * back to its default chain (AWS_ACCESS_KEY_ID, ~/.aws, the instance metadata service) to find keys.
+ */
+export async function createUnsignedStsClient(options: StsCallOptions): Promise<STSClient> {
+  const { STSClient } = await loadStsModule();
+  return new STSClient({
+    ...clientConfig(options),
+    credentials: () => Promise.reject(new Error('assume sends this STS call unsigned: no credentials may be looked up for it')),
+  });
+}
+
+/** Where and how a client calls, decided by the plan and the run's network settings. */
+function clientConfig(options: StsCallOptions): STSClientConfig {
+  return {
+    region: options.target.region,
     ...(options.target.endpoint !== undefined && { endpoint: options.target.endpoint.value }),
     ignoreConfiguredEndpointUrls: true,
     useFipsEndpoint: options.target.useFipsEndpoint,
@@ -51,5 +72,5 @@ export async function createStsClient(credentials: Credentials, options: StsCall
     maxAttempts: options.maxAttempts,
     retryMode: 'standard',
     requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs, throwOnRequestTimeout: true },
-  });
+  };
 }

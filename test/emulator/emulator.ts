@@ -3,14 +3,39 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IdentityStore } from './identity.js';
-import type { Caller, CredentialFactory, IssuedCredentials, Params, RoleSpec, UserKeys, UserSpec } from './identity.js';
+import type {
+  Caller,
+  CredentialFactory,
+  IssuedCredentials,
+  Params,
+  RoleSpec,
+  SessionInfo,
+  UserKeys,
+  UserSpec,
+  WebIdentityTokenSpec,
+} from './identity.js';
 import { authenticate, readCredentialScope } from './sigv4.js';
 import type { SignedRequest } from './sigv4.js';
 import { StsError } from './sts-error.js';
 import { STS_NAMESPACE, formatErrorResponse, formatResponse } from './xml.js';
 import type { XmlElements } from './xml.js';
 
-export type { CredentialFactory, IssueContext, IssuedCredentials, RoleSpec, SessionKeys, UserKeys, UserSpec } from './identity.js';
+export type {
+  CredentialFactory,
+  IssueContext,
+  IssuedCredentials,
+  RoleSpec,
+  SessionInfo,
+  SessionKeys,
+  SessionTag,
+  UserKeys,
+  UserSpec,
+  WebIdentityTokenSpec,
+  WebIdentityTrust,
+} from './identity.js';
+
+/** The actions the emulator answers. */
+const ACTIONS = ['AssumeRole', 'AssumeRoleWithWebIdentity', 'GetCallerIdentity', 'GetSessionToken'];
 
 /** The API version every STS request names. */
 export const STS_VERSION = '2011-06-15';
@@ -79,6 +104,16 @@ export interface Emulator {
    * Default session name 'i-0123456789abcdef0', default duration 6 hours.
    */
   issueRoleCredentials(roleArn: string, options?: { sessionName?: string; durationSeconds?: number }): IssuedCredentials & { arn: string };
+  /**
+   * Signs a web identity token (an RS256 JWT, `exp` from the emulator's clock; default one hour) as an OIDC provider
+   * would; AssumeRoleWithWebIdentity accepts it for roles whose `trustWebIdentity` matches its claims.
+   */
+  issueWebIdentityToken(spec: WebIdentityTokenSpec): string;
+  /**
+   * What STS keeps on the role session of `accessKeyId` (tags, transitive keys, source identity, session policies),
+   * so tests can prove what the final credentials carry; undefined for a key that is not a role session.
+   */
+  sessionInfo(accessKeyId: string): SessionInfo | undefined;
   /** Chooses the values of the credentials issued from now on; undefined goes back to random ones. */
   setCredentialFactory(factory: CredentialFactory | undefined): void;
   /** Moves the built-in clock forward; throws when `now` was injected (move that clock instead). */
@@ -154,8 +189,10 @@ function collectQuery(search: URLSearchParams): Record<string, string | string[]
 
 /**
  * Starts an STS emulator on 127.0.0.1: the Query protocol (form POST or GET, Version 2011-06-15), SigV4 verified
- * with the real signer, AssumeRole / GetSessionToken / GetCallerIdentity with AWS's rules, error codes and
- * messages, a request log and fault injection. Reads no environment variable.
+ * with the real signer, AssumeRole (with session tags, source identity and session policies) /
+ * AssumeRoleWithWebIdentity (unsigned, with tokens from `issueWebIdentityToken`) / GetSessionToken /
+ * GetCallerIdentity with AWS's rules, error codes and messages, a request log and fault injection.
+ * Reads no environment variable.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const store = new IdentityStore();
@@ -185,8 +222,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     });
   }
 
-  function dispatch(action: string, caller: Caller, params: Params, requestId: string): string {
+  function dispatch(action: string, caller: Caller | undefined, params: Params, requestId: string): string {
     const at = now();
+    if (action === 'AssumeRoleWithWebIdentity') {
+      const result = store.assumeRoleWithWebIdentity(params, at);
+      return formatResponse(
+        action,
+        {
+          Credentials: credentialsElement(result.credentials),
+          SubjectFromWebIdentityToken: result.subject,
+          AssumedRoleUser: { AssumedRoleId: result.assumedRoleId, Arn: result.arn },
+          Provider: result.provider,
+          Audience: result.audience,
+        },
+        requestId,
+      );
+    }
+    if (caller === undefined) throw new Error(`unreachable: ${action} is always authenticated`);
     switch (action) {
       case 'GetCallerIdentity': {
         const identity = store.getCallerIdentity(caller);
@@ -213,14 +265,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function answer(signed: SignedRequest, params: Params, requestId: string): Promise<{ status: number; body: string }> {
     const action = params.Action;
     const version = params.Version;
-    const record = await authenticate(signed, now(), store);
+    // AssumeRoleWithWebIdentity is unsigned (the token is the credential); a signature, when sent, is still checked.
+    const unsigned = action === 'AssumeRoleWithWebIdentity' && signed.headers.authorization === undefined;
+    const record = unsigned ? undefined : await authenticate(signed, now(), store);
     if (action === undefined || action === '') {
       throw new StsError(400, 'MissingAction', 'Missing Action');
     }
-    if (version !== STS_VERSION || !['AssumeRole', 'GetCallerIdentity', 'GetSessionToken'].includes(action)) {
+    if (version !== STS_VERSION || !ACTIONS.includes(action)) {
       throw new StsError(400, 'InvalidAction', `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
     }
-    return { status: 200, body: dispatch(action, store.callerOf(record), params, requestId) };
+    return { status: 200, body: dispatch(action, record && store.callerOf(record), params, requestId) };
   }
 
   function faultError(kind: FaultKind): StsError | undefined {
@@ -347,6 +401,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     issueRoleCredentials: (roleArn, issue = {}) =>
       store.issueRoleSession(roleArn, issue.sessionName ?? 'i-0123456789abcdef0', issue.durationSeconds ?? 6 * 3600, now()),
+    issueWebIdentityToken: (spec) => store.issueWebIdentityToken(spec, now()),
+    sessionInfo: (accessKeyId) => store.sessionInfo(accessKeyId),
     setCredentialFactory: (factory) => {
       store.setCredentialFactory(factory);
     },

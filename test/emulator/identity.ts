@@ -1,6 +1,7 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomInt, sign, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { StsError, notAuthorized, validationError } from './sts-error.js';
-import { SHAPES, checkInteger, checkString } from './validate.js';
+import { LIST_MAX, SHAPES, checkInteger, checkListLength, checkString } from './validate.js';
 import type { ConstraintViolation } from './sts-error.js';
 
 /** A user to create; keys are generated when not given. */
@@ -32,6 +33,60 @@ export interface RoleSpec {
   requireMfa?: boolean;
   /** Seconds, 3600..43200; default 3600, as IAM does. */
   maxSessionDuration?: number;
+  /** Whether the trust policy allows sts:TagSession (needed to pass Tags or TransitiveTagKeys); default false, as in IAM. */
+  allowTagSession?: boolean;
+  /**
+   * Whether the trust policy allows sts:SetSourceIdentity (needed to pass a SourceIdentity, or to carry on one the
+   * calling session has); default false, as in IAM.
+   */
+  allowSetSourceIdentity?: boolean;
+  /**
+   * OIDC identities allowed to call sts:AssumeRoleWithWebIdentity: the token's `iss` (the account's OIDC provider),
+   * and when given its `aud` and its `sub` (`*` matches any run of characters, as StringLike does).
+   * Every issuer named by a role of an account is an OIDC provider of that account; its audiences are its client IDs.
+   */
+  trustWebIdentity?: WebIdentityTrust[];
+}
+
+/** One statement of a role's trust policy for sts:AssumeRoleWithWebIdentity. */
+export interface WebIdentityTrust {
+  /** The token's `iss`, e.g. 'https://token.actions.githubusercontent.com'. */
+  issuer: string;
+  /** The token's `aud` must be this (the `ISSUER:aud` condition); absent: any client ID of the provider. */
+  audience?: string;
+  /** The token's `sub` must match this (the `ISSUER:sub` condition); absent: any. */
+  subject?: string;
+}
+
+/** The claims of a web identity token to issue. */
+export interface WebIdentityTokenSpec {
+  issuer: string;
+  subject: string;
+  audience: string;
+  /** Seconds from the emulator's now until `exp`; default 3600. Negative gives an expired token. */
+  expiresInSeconds?: number;
+}
+
+/** One session tag, as passed in Tags.member.N. */
+export interface SessionTag {
+  key: string;
+  value: string;
+}
+
+/** What STS keeps on a role session besides its keys: what later calls and tests can see of it. */
+export interface SessionInfo {
+  /** arn:aws:sts::ACCT:assumed-role/ROLE/SESSION */
+  arn: string;
+  /** The session's tags: those inherited as transitive from the calling session first, then those passed. */
+  tags: SessionTag[];
+  /** Keys of `tags` that pass on to the sessions this one assumes. */
+  transitiveTagKeys: string[];
+  sourceIdentity: string | undefined;
+  /** The inline session policy, as sent. */
+  policy: string | undefined;
+  policyArns: string[];
+  /** For a session from AssumeRoleWithWebIdentity: the token's issuer and subject. */
+  webIdentity?: { issuer: string; subject: string; audience: string };
 }
 
 /** The three values of a set of credentials. */
@@ -43,7 +98,7 @@ export interface SessionKeys {
 
 /** What the emulator is about to issue credentials for; passed to a credential factory. */
 export interface IssueContext {
-  action: 'AssumeRole' | 'GetSessionToken';
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity' | 'GetSessionToken';
   accountId: string;
   /** The assumed role (AssumeRole only). */
   roleArn?: string;
@@ -77,6 +132,9 @@ interface Role {
   externalId: string | undefined;
   requireMfa: boolean;
   maxSessionDuration: number;
+  allowTagSession: boolean;
+  allowSetSourceIdentity: boolean;
+  trustWebIdentity: WebIdentityTrust[];
 }
 
 interface SessionBase extends SessionKeys {
@@ -90,6 +148,21 @@ interface RoleSession extends SessionBase {
   kind: 'role-session';
   role: Role;
   sessionName: string;
+  attributes: SessionAttributes;
+}
+
+/** The session parameters of AssumeRole kept on a role session. */
+type SessionAttributes = Omit<SessionInfo, 'arn'>;
+
+const NO_ATTRIBUTES: SessionAttributes = { tags: [], transitiveTagKeys: [], sourceIdentity: undefined, policy: undefined, policyArns: [] };
+
+/** The session parameters of a request, read from its Query members. */
+interface SessionRequest {
+  tags: { key: string | undefined; value: string | undefined }[];
+  transitiveTagKeys: (string | undefined)[];
+  sourceIdentity: string | undefined;
+  policy: string | undefined;
+  policyArns: (string | undefined)[];
 }
 
 /** Credentials issued by GetSessionToken: they act as the user. */
@@ -123,6 +196,10 @@ const DEFAULT_ACCOUNT = '111111111111';
 const DEFAULT_ROLE_DURATION = 3600;
 const DEFAULT_SESSION_TOKEN_DURATION = 43200;
 const ROLE_CHAINING_LIMIT = 3600;
+const POLICY_ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso(?:-[a-z])?):iam::(\d{12}|aws):policy\/(?:[\u0021-\u007e]+\/)?[\w+=,.@-]{1,128}$/;
+const WEB_IDENTITY_DENIED = 'Not authorized to perform sts:AssumeRoleWithWebIdentity';
+// AWS's wording for a token that is not a JWT or whose signature does not verify is a best guess.
+const TOKEN_NOT_VALID = 'The web identity token provided could not be validated.';
 
 function randomString(alphabet: string, length: number): string {
   let out = '';
@@ -161,6 +238,179 @@ function callerHasMfa(caller: Caller): boolean {
   return caller.kind === 'user' ? false : caller.session.mfa;
 }
 
+/** The indices N of a Query list member (`NAME.member.N` or `NAME.member.N.FIELD`), in numeric order. */
+function memberIndices(params: Params, name: string): number[] {
+  const pattern = new RegExp(`^${name}\\.member\\.(\\d+)(?:\\.|$)`);
+  const indices = new Set<number>();
+  for (const key of Object.keys(params)) {
+    const index = pattern.exec(key)?.[1];
+    if (index !== undefined) indices.add(Number(index));
+  }
+  return [...indices].sort((a, b) => a - b);
+}
+
+/** A Query list of strings (`NAME.member.N`) or of one field of structures (`NAME.member.N.FIELD`). */
+function readList(params: Params, name: string, field?: string): (string | undefined)[] {
+  return memberIndices(params, name).map((n) => params[`${name}.member.${n}${field === undefined ? '' : `.${field}`}`]);
+}
+
+/** The session parameters of AssumeRole / AssumeRoleWithWebIdentity as sent. */
+function readSessionRequest(params: Params): SessionRequest {
+  return {
+    tags: memberIndices(params, 'Tags').map((n) => ({ key: params[`Tags.member.${n}.Key`], value: params[`Tags.member.${n}.Value`] })),
+    transitiveTagKeys: readList(params, 'TransitiveTagKeys'),
+    sourceIdentity: params.SourceIdentity,
+    policy: params.Policy,
+    policyArns: readList(params, 'PolicyArns', 'arn'),
+  };
+}
+
+/** The member constraints of the session parameters, as AWS's validation layer reports them (members named as AWS names them). */
+function sessionViolations(request: SessionRequest): (ConstraintViolation | undefined)[] {
+  return [
+    checkListLength('tags', request.tags.length, LIST_MAX.tags),
+    ...request.tags.flatMap((tag, i) => [
+      checkString(`tags.${i + 1}.member.key`, tag.key, SHAPES.tagKey),
+      checkString(`tags.${i + 1}.member.value`, tag.value, SHAPES.tagValue),
+    ]),
+    checkListLength('transitiveTagKeys', request.transitiveTagKeys.length, LIST_MAX.transitiveTagKeys),
+    ...request.transitiveTagKeys.map((key, i) => checkString(`transitiveTagKeys.${i + 1}.member`, key, SHAPES.tagKey)),
+    checkString('sourceIdentity', request.sourceIdentity, SHAPES.sourceIdentity),
+    checkString('policy', request.policy, SHAPES.policy),
+    checkListLength('policyArns', request.policyArns.length, LIST_MAX.policyArns),
+    ...request.policyArns.map((arn, i) => checkString(`policyArns.${i + 1}.member.arn`, arn, SHAPES.policyArn)),
+  ];
+}
+
+/**
+ * The checks of the session policies past member constraints: every policy ARN is a managed policy ARN, and the
+ * inline policy is a JSON object. AWS's wording for a bad policy ARN is a best guess.
+ */
+function checkSessionPolicies(request: SessionRequest): void {
+  for (const arn of request.policyArns) {
+    if (arn !== undefined && !POLICY_ARN.test(arn)) throw new StsError(400, 'ValidationError', `Invalid ARN: ${arn} is not a managed policy ARN`);
+  }
+  if (request.policy !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(request.policy);
+    } catch {
+      parsed = undefined;
+    }
+    // IAM's MalformedPolicyDocument wording for a document that is not JSON (best guess for STS).
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new StsError(400, 'MalformedPolicyDocument', 'The policy is not in the valid JSON format.');
+    }
+  }
+}
+
+/**
+ * The checks of session tags past member constraints: tag keys unique ignoring case, every transitive key one of
+ * the tags. The messages are those AWS gives as reported by users and other emulators. (A source identity in AWS's
+ * reserved `aws:` prefix needs no check of its own: its pattern has no ':'.)
+ */
+function checkSessionTags(request: SessionRequest): void {
+  const keys = new Set<string>();
+  for (const tag of request.tags) {
+    const key = (tag.key ?? '').toLowerCase();
+    if (keys.has(key)) {
+      throw new StsError(400, 'InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    }
+    keys.add(key);
+  }
+  if (request.transitiveTagKeys.some((key) => !keys.has((key ?? '').toLowerCase()))) {
+    throw new StsError(400, 'InvalidParameterValue', 'The specified transitive tag key must be included in the requested tags.');
+  }
+}
+
+/** The session parameters of a request, once checked: the strings the members held. */
+function sessionAttributes(request: SessionRequest): SessionAttributes {
+  return {
+    tags: request.tags.map((tag) => ({ key: tag.key ?? '', value: tag.value ?? '' })),
+    transitiveTagKeys: request.transitiveTagKeys.map((key) => key ?? ''),
+    sourceIdentity: request.sourceIdentity,
+    policy: request.policy,
+    policyArns: request.policyArns.map((arn) => arn ?? ''),
+  };
+}
+
+/** The attributes of a role session assumed by `caller`: its transitive tags and source identity carry on (role chaining). */
+function chainAttributes(caller: Caller, request: SessionAttributes, callerName: string, roleArn: string): SessionAttributes {
+  if (caller.kind !== 'role-session') return request;
+  const inherited = caller.session.attributes;
+  const transitive = new Set(inherited.transitiveTagKeys.map((key) => key.toLowerCase()));
+  if (request.tags.some((tag) => transitive.has(tag.key.toLowerCase()))) {
+    throw new StsError(
+      400,
+      'InvalidParameterValue',
+      "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.",
+    );
+  }
+  if (inherited.sourceIdentity !== undefined && request.sourceIdentity !== undefined && request.sourceIdentity !== inherited.sourceIdentity) {
+    // AWS refuses to change the source identity along a chain; its exact wording here is a best guess.
+    throw new StsError(
+      403,
+      'AccessDenied',
+      `User: ${callerName} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn}: the source identity of the calling session cannot be changed`,
+    );
+  }
+  return {
+    ...request,
+    tags: [...inherited.tags.filter((tag) => transitive.has(tag.key.toLowerCase())), ...request.tags],
+    transitiveTagKeys: [...inherited.transitiveTagKeys, ...request.transitiveTagKeys],
+    sourceIdentity: request.sourceIdentity ?? inherited.sourceIdentity,
+  };
+}
+
+/** `value` matched against a StringLike pattern: `*` is any run of characters, `?` any one. */
+function stringLike(pattern: string, value: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/** An issuer URL as IAM names its OIDC provider: without https:// and a trailing slash. */
+function providerHost(issuer: string): string {
+  return issuer.replace(/^https:\/\//, '').replace(/\/$/, '');
+}
+
+function base64url(value: string | Buffer): string {
+  return Buffer.from(value).toString('base64url');
+}
+
+/** The verified claims of a web identity token. */
+interface TokenClaims {
+  iss: string;
+  sub: string;
+  aud: string[];
+  exp: number;
+}
+
+/** The header and claims of a JWT, unverified; InvalidIdentityToken when it is not a JWT with the claims STS needs. */
+function decodeJwt(token: string): { header: Record<string, unknown>; claims: TokenClaims; signed: string; signature: Buffer } {
+  const parts = token.split('.');
+  const malformed = new StsError(400, 'InvalidIdentityToken', TOKEN_NOT_VALID);
+  if (parts.length !== 3) throw malformed;
+  const [head = '', body = '', signature = ''] = parts;
+  let header: unknown;
+  let payload: unknown;
+  try {
+    header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
+    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    throw malformed;
+  }
+  if (typeof header !== 'object' || header === null || typeof payload !== 'object' || payload === null) throw malformed;
+  const { iss, sub, aud, exp } = payload as Record<string, unknown>;
+  const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+  if (typeof iss !== 'string' || typeof sub !== 'string' || typeof exp !== 'number' || audiences.length === 0) throw malformed;
+  return {
+    header: header as Record<string, unknown>,
+    claims: { iss, sub, aud: audiences, exp },
+    signed: `${head}.${body}`,
+    signature: Buffer.from(signature, 'base64url'),
+  };
+}
+
 /**
  * The emulator's IAM and STS state: users with long-term keys and MFA devices, roles with trust lists, and the
  * sessions STS issued, with AWS's rules for AssumeRole, GetSessionToken and GetCallerIdentity.
@@ -169,6 +419,8 @@ export class IdentityStore {
   private readonly keys = new Map<string, KeyRecord>();
   private readonly roles = new Map<string, Role>();
   private credentialFactory: CredentialFactory | undefined;
+  /** The key pair web identity tokens are signed with (RS256), made on first use. */
+  private tokenKeys: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
 
   /** Creates a user; throws when the spec is not one IAM would accept or the key is taken. */
   addUser(spec: UserSpec): UserKeys {
@@ -207,12 +459,23 @@ export class IdentityStore {
       externalId: spec.externalId,
       requireMfa: spec.requireMfa ?? false,
       maxSessionDuration,
+      allowTagSession: spec.allowTagSession ?? false,
+      allowSetSourceIdentity: spec.allowSetSourceIdentity ?? false,
+      trustWebIdentity: (spec.trustWebIdentity ?? []).map((entry) => ({ ...entry })),
     });
   }
 
   /** Sets (or with undefined, removes) the factory that chooses the values of issued credentials. */
   setCredentialFactory(factory: CredentialFactory | undefined): void {
     this.credentialFactory = factory;
+  }
+
+  /** What STS keeps on the role session of `accessKeyId`; undefined for an unknown key or one that is not a role session. */
+  sessionInfo(accessKeyId: string): SessionInfo | undefined {
+    const record = this.keys.get(accessKeyId);
+    if (record?.kind !== 'session' || record.session.kind !== 'role-session') return undefined;
+    const { role, sessionName, attributes } = record.session;
+    return structuredClone({ arn: assumedRoleArn(role, sessionName), ...attributes });
   }
 
   /** The record of an access key, or undefined when STS would not know it. */
@@ -249,6 +512,7 @@ export class IdentityStore {
   ): { credentials: IssuedCredentials; assumedRoleId: string; arn: string } {
     const roleArn = params.RoleArn;
     const sessionName = params.RoleSessionName;
+    const request = readSessionRequest(params);
     const violations = [
       checkString('roleArn', roleArn, SHAPES.roleArn),
       checkString('roleSessionName', sessionName, SHAPES.roleSessionName),
@@ -256,18 +520,31 @@ export class IdentityStore {
       checkString('externalId', params.ExternalId, SHAPES.externalId),
       checkString('serialNumber', params.SerialNumber, SHAPES.serialNumber),
       checkString('tokenCode', params.TokenCode, SHAPES.tokenCode),
+      ...sessionViolations(request),
     ].filter((v): v is ConstraintViolation => v !== undefined);
     if (violations.length > 0) throw validationError(violations);
     if (roleArn === undefined || sessionName === undefined) throw new Error('unreachable: required members checked');
     if (!ROLE_ARN.test(roleArn)) throw new StsError(400, 'ValidationError', 'Request ARN is invalid');
+    checkSessionPolicies(request);
+    checkSessionTags(request);
 
     const mfa = this.checkMfa(caller, params) || callerHasMfa(caller);
 
     const role = this.roles.get(roleArn);
-    const denied = notAuthorized(callerArn(caller), 'sts:AssumeRole', roleArn);
+    const name = callerArn(caller);
+    const denied = notAuthorized(name, 'sts:AssumeRole', roleArn);
     if (!role || !this.trusts(role, caller)) throw denied;
     if (role.externalId !== undefined && params.ExternalId !== role.externalId) throw denied;
     if (role.requireMfa && !mfa) throw denied;
+    // Tags and a source identity need their own actions in the trust policy; a source identity the calling session
+    // carries counts as set again, as AWS documents for role chaining.
+    const tagging = request.tags.length > 0 || request.transitiveTagKeys.length > 0;
+    if (tagging && !role.allowTagSession) throw notAuthorized(name, 'sts:TagSession', roleArn);
+    const inheritedSourceIdentity = caller.kind === 'role-session' ? caller.session.attributes.sourceIdentity : undefined;
+    if ((request.sourceIdentity ?? inheritedSourceIdentity) !== undefined && !role.allowSetSourceIdentity) {
+      throw notAuthorized(name, 'sts:SetSourceIdentity', roleArn);
+    }
+    const attributes = chainAttributes(caller, sessionAttributes(request), name, roleArn);
 
     const duration = params.DurationSeconds === undefined ? DEFAULT_ROLE_DURATION : Number(params.DurationSeconds);
     if (caller.kind === 'role-session' && duration > ROLE_CHAINING_LIMIT) {
@@ -282,7 +559,7 @@ export class IdentityStore {
     }
 
     const keys = this.issueKeys({ action: 'AssumeRole', accountId: role.accountId, roleArn, roleSessionName: sessionName });
-    const session: RoleSession = { ...keys, kind: 'role-session', role, sessionName, mfa, expiresAt: addSeconds(now, duration) };
+    const session: RoleSession = { ...keys, kind: 'role-session', role, sessionName, mfa, attributes, expiresAt: addSeconds(now, duration) };
     this.keys.set(keys.accessKeyId, { kind: 'session', secretAccessKey: keys.secretAccessKey, session });
     return {
       credentials: { ...keys, expiration: session.expiresAt },
@@ -300,9 +577,132 @@ export class IdentityStore {
     const role = this.roles.get(roleArn);
     if (!role) throw new Error(`issueRoleSession: no role ${roleArn}`);
     const keys = this.issueKeys({ action: 'AssumeRole', accountId: role.accountId, roleArn, roleSessionName: sessionName });
-    const session: RoleSession = { ...keys, kind: 'role-session', role, sessionName, mfa: false, expiresAt: addSeconds(now, durationSeconds) };
+    const session: RoleSession = {
+      ...keys,
+      kind: 'role-session',
+      role,
+      sessionName,
+      mfa: false,
+      attributes: structuredClone(NO_ATTRIBUTES),
+      expiresAt: addSeconds(now, durationSeconds),
+    };
     this.keys.set(keys.accessKeyId, { kind: 'session', secretAccessKey: keys.secretAccessKey, session });
     return { ...keys, expiration: session.expiresAt, arn: assumedRoleArn(role, sessionName) };
+  }
+
+  /**
+   * Signs a web identity token (an RS256 JWT) as an OIDC provider would: `iss`, `sub`, `aud`, `iat` and `exp` from
+   * `spec` and the emulator's clock. Only tokens signed here verify.
+   */
+  issueWebIdentityToken(spec: WebIdentityTokenSpec, now: Date): string {
+    this.tokenKeys ??= generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const iat = Math.floor(now.getTime() / 1000);
+    const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'sts-emulator' }));
+    const payload = base64url(
+      JSON.stringify({ iss: spec.issuer, sub: spec.subject, aud: spec.audience, iat, exp: iat + (spec.expiresInSeconds ?? 3600) }),
+    );
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), this.tokenKeys.privateKey);
+    return `${header}.${payload}.${base64url(signature)}`;
+  }
+
+  /**
+   * AssumeRoleWithWebIdentity with the checks AWS makes (best understood order): members, the OIDC provider of the
+   * token's issuer in the role's account, the signature, the expiry, the audience among the provider's client IDs,
+   * then the role's trust and its MaxSessionDuration. Throws StsError.
+   */
+  assumeRoleWithWebIdentity(
+    params: Params,
+    now: Date,
+  ): { credentials: IssuedCredentials; assumedRoleId: string; arn: string; subject: string; audience: string; provider: string } {
+    const roleArn = params.RoleArn;
+    const sessionName = params.RoleSessionName;
+    const token = params.WebIdentityToken;
+    const request = readSessionRequest(params);
+    const violations = [
+      checkString('roleArn', roleArn, SHAPES.roleArn),
+      checkString('roleSessionName', sessionName, SHAPES.roleSessionName),
+      // AWS does not echo a token in its message; neither does the emulator.
+      checkString('webIdentityToken', token, SHAPES.webIdentityToken),
+      checkInteger('durationSeconds', params.DurationSeconds, 900, 43200),
+      checkString('policy', request.policy, SHAPES.policy),
+      checkListLength('policyArns', request.policyArns.length, LIST_MAX.policyArns),
+      ...request.policyArns.map((arn, i) => checkString(`policyArns.${i + 1}.member.arn`, arn, SHAPES.policyArn)),
+    ]
+      .filter((v): v is ConstraintViolation => v !== undefined)
+      .map((v) => (v.member === 'webIdentityToken' ? { ...v, value: '***' } : v));
+    if (violations.length > 0) throw validationError(violations);
+    if (roleArn === undefined || sessionName === undefined || token === undefined) throw new Error('unreachable: required members checked');
+    const arnMatch = ROLE_ARN.exec(roleArn);
+    if (!arnMatch) throw new StsError(400, 'ValidationError', 'Request ARN is invalid');
+    checkSessionPolicies(request);
+
+    const claims = this.verifyWebIdentityToken(token, arnMatch[2] ?? '', now);
+    const role = this.roles.get(roleArn);
+    const trusted = role?.trustWebIdentity.some(
+      (entry) =>
+        providerHost(entry.issuer) === providerHost(claims.iss) &&
+        (entry.audience === undefined || claims.aud.includes(entry.audience)) &&
+        (entry.subject === undefined || stringLike(entry.subject, claims.sub)),
+    );
+    if (!role || !trusted) throw new StsError(403, 'AccessDenied', WEB_IDENTITY_DENIED);
+
+    const duration = params.DurationSeconds === undefined ? DEFAULT_ROLE_DURATION : Number(params.DurationSeconds);
+    if (duration > role.maxSessionDuration) {
+      throw new StsError(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    }
+    const audience = claims.aud[0] ?? '';
+    const attributes: SessionAttributes = {
+      ...structuredClone(NO_ATTRIBUTES),
+      policy: request.policy,
+      policyArns: request.policyArns.map((arn) => arn ?? ''),
+      webIdentity: { issuer: claims.iss, subject: claims.sub, audience },
+    };
+    const keys = this.issueKeys({ action: 'AssumeRoleWithWebIdentity', accountId: role.accountId, roleArn, roleSessionName: sessionName });
+    const session: RoleSession = { ...keys, kind: 'role-session', role, sessionName, mfa: false, attributes, expiresAt: addSeconds(now, duration) };
+    this.keys.set(keys.accessKeyId, { kind: 'session', secretAccessKey: keys.secretAccessKey, session });
+    const partition = roleArn.split(':')[1] ?? 'aws';
+    return {
+      credentials: { ...keys, expiration: session.expiresAt },
+      assumedRoleId: `${role.roleId}:${sessionName}`,
+      arn: assumedRoleArn(role, sessionName),
+      subject: claims.sub,
+      audience,
+      provider: `arn:${partition}:iam::${role.accountId}:oidc-provider/${providerHost(claims.iss)}`,
+    };
+  }
+
+  /**
+   * Verifies a web identity token for a role in `accountId`: InvalidIdentityToken when it is not a JWT, its issuer is
+   * no OIDC provider of the account, its signature is not the emulator's, or its audience is no client ID of the
+   * provider; ExpiredTokenException when `exp` has passed by `now`.
+   */
+  private verifyWebIdentityToken(token: string, accountId: string, now: Date): TokenClaims {
+    const { header, claims, signed, signature } = decodeJwt(token);
+    const statements = [...this.roles.values()]
+      .filter((role) => role.accountId === accountId)
+      .flatMap((role) => role.trustWebIdentity)
+      .filter((entry) => providerHost(entry.issuer) === providerHost(claims.iss));
+    if (statements.length === 0) {
+      throw new StsError(400, 'InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${claims.iss}`);
+    }
+    const valid =
+      header.alg === 'RS256' && this.tokenKeys !== undefined && verify('sha256', Buffer.from(signed), this.tokenKeys.publicKey, signature);
+    if (!valid) throw new StsError(400, 'InvalidIdentityToken', TOKEN_NOT_VALID);
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    if (claims.exp <= nowSeconds) {
+      // The wording AWS is reported to give (its exact spacing is a best guess).
+      throw new StsError(
+        400,
+        'ExpiredTokenException',
+        `Token expired: current date/time ${nowSeconds} must be before the expiration date/time ${claims.exp}`,
+      );
+    }
+    // The provider's client IDs: every audience a statement names; a statement without one accepts any.
+    const clientIds = statements.map((entry) => entry.audience);
+    if (!clientIds.includes(undefined) && !claims.aud.some((aud) => clientIds.includes(aud))) {
+      throw new StsError(400, 'InvalidIdentityToken', 'Incorrect token audience');
+    }
+    return claims;
   }
 
   /** GetSessionToken for a user's long-term keys, with MFA context when a valid code is given; throws StsError. */

@@ -32,3 +32,168 @@ describe('mapStsError', () => {
     });
   }
 });
+
+/** An SDK service error as the Query protocol gives it: the wire code in Code, the exception class in name. */
+function queryError(code: string, name: string, message: string, status: number): Error {
+  return Object.assign(new Error(message), { name, Code: code, $metadata: { httpStatusCode: status } });
+}
+
+describe('mapStsError for session parameters and web identity', () => {
+  const webContext = { action: 'sts:AssumeRoleWithWebIdentity', webIdentity: true, roleArn: 'arn:aws:iam::222222222222:role/ci', profile: 'ci', endpoint: 'http://127.0.0.1:1', attempts: 1 };
+  const cases: { name: string; error: unknown; web?: boolean; code: string; exit: number; message: RegExp; hint: RegExp }[] = [
+    {
+      name: 'InvalidIdentityToken for an unknown issuer',
+      error: queryError('InvalidIdentityToken', 'InvalidIdentityTokenException', 'No OpenIDConnect provider found in your account for https://issuer.example.com', 400),
+      web: true,
+      code: 'WEB_IDENTITY_TOKEN_INVALID',
+      exit: ExitCode.credentials,
+      message: /^STS refused the web identity token for assuming arn:aws:iam::222222222222:role\/ci \(profile "ci"\): No OpenIDConnect provider/,
+      hint: /IAM OIDC identity provider/,
+    },
+    {
+      name: 'InvalidIdentityToken for a wrong audience',
+      error: queryError('InvalidIdentityToken', 'InvalidIdentityTokenException', 'Incorrect token audience', 400),
+      web: true,
+      code: 'WEB_IDENTITY_TOKEN_INVALID',
+      exit: ExitCode.credentials,
+      message: /Incorrect token audience$/,
+      hint: /client IDs/,
+    },
+    {
+      name: 'InvalidIdentityToken for a bad signature',
+      error: queryError('InvalidIdentityToken', 'InvalidIdentityTokenException', 'The web identity token provided could not be validated.', 400),
+      web: true,
+      code: 'WEB_IDENTITY_TOKEN_INVALID',
+      exit: ExitCode.credentials,
+      message: /could not be validated/,
+      hint: /web_identity_token_file/,
+    },
+    {
+      name: 'ExpiredTokenException of a web identity token (not the source credentials)',
+      error: queryError('ExpiredTokenException', 'ExpiredTokenException', 'Token expired: current date/time 2 must be before the expiration date/time 1', 400),
+      web: true,
+      code: 'WEB_IDENTITY_TOKEN_INVALID',
+      exit: ExitCode.credentials,
+      message: /^the web identity token for assuming .* has expired: Token expired/,
+      hint: /fresh token/,
+    },
+    {
+      name: 'IDPRejectedClaim',
+      error: queryError('IDPRejectedClaim', 'IDPRejectedClaimException', 'Token rejected', 403),
+      web: true,
+      code: 'WEB_IDENTITY_TOKEN_INVALID',
+      exit: ExitCode.credentials,
+      message: /identity provider's token was rejected/,
+      hint: /issuer, audience and subject/,
+    },
+    {
+      name: 'IDPCommunicationError',
+      error: queryError('IDPCommunicationError', 'IDPCommunicationErrorException', 'Couldn\'t retrieve verification key from your identity provider', 400),
+      web: true,
+      code: 'STS_UNAVAILABLE',
+      exit: ExitCode.unavailable,
+      message: /could not reach the identity provider/,
+      hint: /issuer URL/,
+    },
+    {
+      name: 'AccessDenied of a web identity trust',
+      error: queryError('AccessDenied', 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403),
+      web: true,
+      code: 'STS_ACCESS_DENIED',
+      exit: ExitCode.denied,
+      message: /^access denied assuming arn:aws:iam::222222222222:role\/ci \(profile "ci"\): Not authorized/,
+      hint: /aud and sub conditions/,
+    },
+    {
+      name: 'AccessDenied for sts:TagSession',
+      error: queryError('AccessDenied', 'AccessDenied', 'User: arn:aws:iam::111111111111:user/me is not authorized to perform: sts:TagSession on resource: arn:aws:iam::222222222222:role/Admin', 403),
+      code: 'STS_ACCESS_DENIED',
+      exit: ExitCode.denied,
+      message: /sts:TagSession/,
+      hint: /must allow sts:TagSession/,
+    },
+    {
+      name: 'AccessDenied for sts:SetSourceIdentity',
+      error: queryError('AccessDenied', 'AccessDenied', 'User: arn:aws:iam::111111111111:user/me is not authorized to perform: sts:SetSourceIdentity on resource: arn:aws:iam::222222222222:role/Admin', 403),
+      code: 'STS_ACCESS_DENIED',
+      exit: ExitCode.denied,
+      message: /sts:SetSourceIdentity/,
+      hint: /must allow sts:SetSourceIdentity/,
+    },
+    {
+      name: 'MalformedPolicyDocument',
+      error: queryError('MalformedPolicyDocument', 'MalformedPolicyDocumentException', 'The policy is not in the valid JSON format.', 400),
+      code: 'STS_INVALID_REQUEST',
+      exit: ExitCode.denied,
+      message: /^STS rejected the request for assuming .*: The policy is not in the valid JSON format\.$/,
+      hint: /session policy/,
+    },
+    {
+      name: 'MalformedPolicyDocumentException known only by its class name',
+      error: sdkError('MalformedPolicyDocumentException', 'The policy is not in the valid JSON format.', 400),
+      code: 'STS_INVALID_REQUEST',
+      exit: ExitCode.denied,
+      message: /valid JSON/,
+      hint: /session policy/,
+    },
+    {
+      name: 'PackedPolicyTooLarge',
+      error: queryError('PackedPolicyTooLarge', 'PackedPolicyTooLargeException', 'Packed policy consumes 112% of allotted space', 400),
+      code: 'STS_INVALID_REQUEST',
+      exit: ExitCode.denied,
+      message: /112%/,
+      hint: /fewer or shorter tags/,
+    },
+    {
+      name: 'InvalidParameterValue for duplicate tag keys',
+      error: queryError('InvalidParameterValue', 'InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.', 400),
+      code: 'STS_INVALID_REQUEST',
+      exit: ExitCode.denied,
+      message: /Duplicate tag keys/,
+      hint: /session_tags/,
+    },
+    {
+      name: 'InvalidParameterValue for a tag that an earlier hop made transitive',
+      error: queryError('InvalidParameterValue', 'InvalidParameterValue', "One of the specified transitive tag keys can't be set because it conflicts with a transitive tag key from the calling session.", 400),
+      code: 'STS_INVALID_REQUEST',
+      exit: ExitCode.denied,
+      message: /conflicts with a transitive tag key/,
+      hint: /earlier role in the chain/,
+    },
+    {
+      name: 'a ValidationError of the source identity',
+      error: queryError('ValidationError', 'ValidationError', "1 validation error detected: Value 'a' at 'sourceIdentity' failed to satisfy constraint: Member must have length greater than or equal to 2", 400),
+      code: 'STS_INVALID_REQUEST',
+      exit: ExitCode.denied,
+      message: /sourceIdentity/,
+      hint: /source_identity/,
+    },
+  ];
+  for (const c of cases) {
+    it(`maps ${c.name}`, () => {
+      const mapped = mapStsError(c.error, c.web === true ? webContext : context);
+      assert.equal(mapped.code, c.code);
+      assert.equal(mapped.exitCode, c.exit);
+      assert.match(mapped.message, c.message);
+      assert.match(mapped.hint ?? '', c.hint);
+      assert.equal(mapped.cause, c.error);
+    });
+  }
+
+  it('keeps ExpiredTokenException about the source credentials outside web identity', () => {
+    const mapped = mapStsError(queryError('ExpiredToken', 'ExpiredTokenException', 'The security token included in the request is expired', 400), context);
+    assert.equal(mapped.code, 'CREDENTIALS_EXPIRED');
+  });
+
+  it('cuts the session policy and the token out of a message that echoes them', () => {
+    const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::secret-bucket"}]}';
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const error = queryError('ValidationError', 'ValidationError', `2 validation errors detected: Value '${policy}' at 'policy' failed to satisfy constraint: x; Value '${token}' at 'webIdentityToken' failed`, 400);
+    const mapped = mapStsError(error, { ...webContext, redact: [token, policy, undefined] });
+    assert.equal(mapped.code, 'STS_INVALID_REQUEST');
+    assert.ok(!mapped.message.includes(policy) && !mapped.message.includes('secret-bucket'));
+    assert.ok(!mapped.message.includes(token));
+    assert.match(mapped.message, /Value '\(not shown\)' at 'policy'.*Value '\(not shown\)' at 'webIdentityToken'/);
+    assert.match(mapped.hint ?? '', /session policy/);
+  });
+});
