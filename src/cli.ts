@@ -7,13 +7,26 @@ import { parseDuration } from './resolve/validate.js';
 /** The command line, parsed and typed. */
 export interface CliOptions {
   readonly profile?: string | undefined;
-  readonly format: OutputFormat;
+  readonly format: OutputFormat | 'github';
+  /** With --format github: also set the step's outputs ($GITHUB_OUTPUT). */
+  readonly outputs: boolean;
+  /** --quiet: nothing on stderr unless something fails. */
+  readonly quiet: boolean;
+  /** --sso-login: run the device-authorization login for the profile's SSO session first. */
+  readonly ssoLogin: boolean;
   readonly region?: string | undefined;
   readonly roleArn?: string | undefined;
   readonly externalId?: string | undefined;
   readonly sessionName?: string | undefined;
   readonly durationSeconds?: number | undefined;
   readonly tokenCode?: string | undefined;
+  /** --tag KEY=VALUE, in order. */
+  readonly tags: readonly { readonly key: string; readonly value: string }[];
+  readonly transitiveTagKeys: readonly string[];
+  readonly sourceIdentity?: string | undefined;
+  /** --policy: JSON text, or the path of a file that holds it (main reads it). */
+  readonly policy?: string | undefined;
+  readonly policyArns: readonly string[];
   readonly endpointUrl?: string | undefined;
   readonly timeoutMs: number;
   /** false with --no-cache. */
@@ -46,6 +59,14 @@ interface RawOptions {
   sessionName?: string;
   duration?: string;
   tokenCode?: string;
+  tag: string[];
+  transitiveTag: string[];
+  sourceIdentity?: string;
+  policy?: string;
+  policyArn: string[];
+  output?: boolean;
+  quiet?: boolean;
+  ssoLogin?: boolean;
   endpointUrl?: string;
   timeout: string;
   cache: boolean;
@@ -60,8 +81,14 @@ Examples:
   assume prod-admin -- aws s3 ls              run one command with the credentials
   assume --format fish prod-admin | source    fish
   assume --role-arn arn:aws:iam::123456789012:role/Deploy --duration 1h
+  assume --format github --role-arn arn:aws:iam::123456789012:role/Deploy   (GitHub Actions)
   credential_process = assume --format credential-process prod-admin   (in ~/.aws/config)
 `;
+
+/** Commander's way to take a flag more than once. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function usage(message: string, hint = 'Run assume --help for the options.'): AssumeError {
   return new AssumeError('USAGE', message, { hint });
@@ -82,13 +109,21 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
     .description('Turn a profile in ~/.aws/config into temporary AWS credentials through STS AssumeRole.')
     .usage('[options] [profile] [-- command [args...]]')
     .argument('[profile]', 'the profile to assume (default: $AWS_PROFILE, else "default")')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(outputFormats).default('sh'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...outputFormats, 'github']).default('sh'))
+    .option('--output', "with --format github: also set the step's outputs (GITHUB_OUTPUT)")
+    .option('-q, --quiet', 'print nothing on stderr unless something fails')
     .option('-r, --region <region>', 'region to export and to call STS in')
     .option('--role-arn <arn>', 'assume this role (after the profile, or from environment credentials)')
     .option('--external-id <id>', 'ExternalId for the last role')
     .option('--session-name <name>', 'RoleSessionName for the last role')
     .option('-d, --duration <duration>', 'session length for the last role: seconds, or 15m, 1h, 1h30m')
     .option('--token-code <code>', 'MFA code for roles with an mfa_serial')
+    .option('--tag <key=value>', 'session tag for the last role (repeatable)', collect, [])
+    .option('--transitive-tag <key>', 'make a session tag pass on to roles assumed next (repeatable)', collect, [])
+    .option('--source-identity <id>', 'SourceIdentity for the last role (kept through the rest of the chain)')
+    .option('--policy <json|file>', 'inline session policy for the last role: JSON, or a file holding it')
+    .option('--policy-arn <arn>', 'managed session policy for the last role (repeatable)', collect, [])
+    .option('--sso-login', "sign in to the profile's SSO session first (device code, on stderr)")
     .option('--endpoint-url <url>', 'STS endpoint to call instead of the regional one')
     .option('--timeout <seconds>', 'seconds to wait for STS on each attempt', '5')
     .option('--no-cache', 'neither read nor write the credential cache')
@@ -118,7 +153,7 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
   }
 
   const raw = program.opts<RawOptions>();
-  if (!isOutputFormat(raw.format)) throw usage(`unknown format "${raw.format}"`);
+  if (!isOutputFormat(raw.format) && raw.format !== 'github') throw usage(`unknown format "${raw.format}"`);
   let durationSeconds: number | undefined;
   if (raw.duration !== undefined) {
     durationSeconds = parseDuration(raw.duration);
@@ -130,6 +165,12 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
   if (minRemainingSeconds === undefined) throw usage(`--min-remaining "${raw.minRemaining}" is not a duration`, 'Use seconds (300) or units: 5m, 1h.');
   if (command !== undefined && command.length === 0) throw usage('nothing to run after --', 'Put the command after --, e.g. assume prod -- aws s3 ls.');
   const [profile] = program.args;
+  if (raw.output === true && raw.format !== 'github') throw usage('--output goes with --format github', 'Add --format github, or drop --output.');
+  const tags = raw.tag.map((text) => {
+    const equals = text.indexOf('=');
+    if (equals <= 0) throw usage(`--tag "${text}" is not KEY=VALUE`, 'Write each tag as --tag Project=apollo (the value may be empty: --tag Team=).');
+    return { key: text.slice(0, equals), value: text.slice(equals + 1) };
+  });
 
   return {
     kind: 'run',
@@ -142,6 +183,14 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
       sessionName: raw.sessionName,
       durationSeconds,
       tokenCode: raw.tokenCode,
+      tags,
+      transitiveTagKeys: raw.transitiveTag,
+      sourceIdentity: raw.sourceIdentity,
+      policy: raw.policy,
+      policyArns: raw.policyArn,
+      outputs: raw.output === true,
+      quiet: raw.quiet === true,
+      ssoLogin: raw.ssoLogin === true,
       endpointUrl: raw.endpointUrl,
       timeoutMs: Math.round(timeoutSeconds * 1000),
       cache: raw.cache,

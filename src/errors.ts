@@ -39,7 +39,6 @@ export const errorExitCodes = {
   CONFIG_INVALID: ExitCode.config,
   PROFILE_CYCLE: ExitCode.config,
   PROFILE_RECURSION: ExitCode.config,
-  SOURCE_UNSUPPORTED: ExitCode.config,
   PROFILE_NOT_FOUND: ExitCode.profileNotFound,
   SOURCE_MISSING: ExitCode.credentials,
   SOURCE_PROCESS_FAILED: ExitCode.credentials,

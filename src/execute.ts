@@ -46,6 +46,8 @@ function cachesOnItsOwn(source: SourceStep): source is WebIdentitySource | SsoSo
 export interface ExecuteResult {
   readonly credentials: Credentials;
   readonly assumedRoleArn?: string | undefined;
+  /** True when the final credentials came from the cache without any call. */
+  readonly cached?: boolean | undefined;
 }
 
 /** What identifies the source in a cache key: its access key, the program that prints it, the role and token file, the SSO account and role, the endpoint. */
@@ -120,6 +122,7 @@ function fromEntry(entry: CacheEntry): ExecuteResult {
   return {
     credentials: { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey, sessionToken: entry.sessionToken, expiration: new Date(entry.expiration) },
     assumedRoleArn: entry.assumedRoleArn,
+    cached: true,
   };
 }
 

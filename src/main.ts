@@ -1,5 +1,6 @@
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { Chalk } from 'chalk';
 import { parseCli } from './cli.js';
 import type { CliOptions } from './cli.js';
@@ -8,18 +9,20 @@ import type { ExitStatus } from './commands/execCommand.js';
 import { loadAwsConfig } from './config/loadAwsConfig.js';
 import { resolveConfigPaths } from './config/paths.js';
 import { AssumeError, ExitCode } from './errors.js';
-import { executePlan } from './execute.js';
+import { defaultSessionName, executePlan } from './execute.js';
+import { describeResult } from './output/describeResult.js';
 import { formatOutput } from './output/formatOutput.js';
 import type { Env } from './resolve/resolvePlan.js';
 import { resolvePlan } from './resolve/resolvePlan.js';
 import { assumeRole } from './sts/assumeRole.js';
 import { getSessionToken } from './sts/getSessionToken.js';
-import type { RoleAssumer, SessionTokenGetter } from './sts/types.js';
+import type { RoleAssumer, SessionTokenGetter, WebIdentityRoleAssumer } from './sts/types.js';
 import { createFileCache } from './cache/createFileCache.js';
 import { resolveCacheDir } from './cache/resolveCacheDir.js';
 import { cacheCommand } from './commands/cacheCommand.js';
 import { createMfaCodeSource } from './mfa/createMfaCodeSource.js';
-import { fetchProcessCredentials } from './sources/fetchProcessCredentials.js';
+import { fetchSource } from './sources/fetchSource.js';
+import { assumeRoleWithWebIdentity } from './sts/assumeRoleWithWebIdentity.js';
 import { createTtyMfaPrompt } from './prompt/createTtyMfaPrompt.js';
 import type { MfaCodeProvider } from './prompt/types.js';
 
@@ -33,6 +36,7 @@ export interface Io {
 export interface RunDeps {
   readonly assumeRole?: RoleAssumer;
   readonly getSessionToken?: SessionTokenGetter;
+  readonly assumeRoleWithWebIdentity?: WebIdentityRoleAssumer;
   /** Asks for an MFA code; default: on /dev/tty. */
   readonly mfaPrompt?: MfaCodeProvider;
   readonly now?: () => Date;
@@ -67,9 +71,78 @@ interface Context {
   readonly now: () => Date;
 }
 
+/**
+ * Who is asking, for the session names assume generates (they show in CloudTrail): the
+ * GitHub actor in GitHub Actions, else the login name.
+ */
+function callerName(env: Env): string | undefined {
+  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_ACTOR) return env.GITHUB_ACTOR;
+  const named = env.USER ?? env.LOGNAME ?? env.USERNAME;
+  if (named !== undefined && named !== '') return named;
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
+/** STS's limit on an inline session policy, in characters. */
+const maxPolicyLength = 2048;
+
+/** --policy: JSON text as it is, or a file that holds it; checked to be a JSON object within STS's size limit. */
+async function readPolicy(value: string | undefined): Promise<string | undefined> {
+  if (value === undefined) return undefined;
+  let text = value;
+  if (!value.trimStart().startsWith('{')) {
+    try {
+      text = await readFile(value, 'utf8');
+    } catch (error) {
+      throw new AssumeError('USAGE', `--policy "${value}" is neither JSON nor a file assume can read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
+        hint: 'Pass the policy as JSON text starting with {, or the path of a file that holds it.',
+        cause: error,
+      });
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new AssumeError('USAGE', `the session policy given with --policy is not valid JSON: ${(error as Error).message}`, {
+      hint: 'A session policy is an IAM policy document: {"Version":"2012-10-17","Statement":[...]}.',
+    });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AssumeError('USAGE', 'the session policy given with --policy is not a JSON object', {
+      hint: 'A session policy is an IAM policy document: {"Version":"2012-10-17","Statement":[...]}.',
+    });
+  }
+  if (text.length > maxPolicyLength) {
+    throw new AssumeError('USAGE', `the session policy given with --policy is ${text.length} characters, more than the ${maxPolicyLength} STS accepts`, {
+      hint: 'Remove whitespace, or use a managed policy with --policy-arn.',
+    });
+  }
+  return text;
+}
+
+/** Whether a success line goes on stderr: for a person at a terminal, or a CI log; never under credential_process or --quiet. */
+function wantsSummary(options: CliOptions, env: Env, io: Io): boolean {
+  if (options.quiet || options.format === 'credential-process') return false;
+  return io.stderr.isTTY === true || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') || env.GITHUB_ACTIONS === 'true';
+}
+
 async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, { homeDir, now }: Context): Promise<RunResult> {
   const config = await loadAwsConfig(resolveConfigPaths(env, homeDir));
-  const plan = resolvePlan(config, env, options);
+  const plan = resolvePlan(config, env, { ...options, policy: await readPolicy(options.policy) });
+  const caller = callerName(env);
+  if (options.ssoLogin) {
+    if (plan.source.kind !== 'sso') {
+      throw new AssumeError('USAGE', `--sso-login signs in to an SSO session, and profile "${plan.profile ?? 'default'}" does not start from one`, {
+        hint: 'Give a profile with sso_session (or sso_start_url) and sso_account_id, or one whose source_profile chain starts from such a profile.',
+      });
+    }
+    const { ssoLogin } = await import('./sources/sso/ssoLogin.js');
+    await ssoLogin(plan.source, { env, homeDir, now, timeoutMs: options.timeoutMs, stderr: io.stderr });
+  }
   const result = await executePlan(plan, {
     assumeRole: deps.assumeRole ?? assumeRole,
     getSessionToken: deps.getSessionToken ?? getSessionToken,
@@ -80,18 +153,38 @@ async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, 
     refresh: options.refresh,
     minRemainingMs: options.minRemainingMs,
     mfaCode: createMfaCodeSource({ tokenCode: plan.tokenCode, env, prompt: deps.mfaPrompt ?? createTtyMfaPrompt() }),
-    fetchSource: (source) => {
-      if (source.kind === 'process') return fetchProcessCredentials(source, { env, profileChain: plan.profileChain, timeoutMs: processTimeoutMs, now: now() });
-      return Promise.reject(new AssumeError('SOURCE_UNSUPPORTED', `assume cannot get credentials from a ${source.kind} source yet`));
-    },
+    fetchSource: (source) =>
+      fetchSource(source, {
+        env,
+        homeDir,
+        now,
+        timeoutMs: options.timeoutMs,
+        processTimeoutMs,
+        profileChain: plan.profileChain,
+        sts: { target: plan.sts, timeoutMs: options.timeoutMs, maxAttempts },
+        assumeRoleWithWebIdentity: deps.assumeRoleWithWebIdentity ?? assumeRoleWithWebIdentity,
+        sessionName: () => defaultSessionName(now(), caller),
+      }),
+    caller,
   });
+  const summary = wantsSummary(options, env, io)
+    ? describeResult({ profile: plan.profile, assumedRoleArn: result.assumedRoleArn, credentials: result.credentials, cached: result.cached === true }, now())
+    : '';
   const output = { credentials: result.credentials, region: plan.region?.value };
   if (options.command !== undefined) {
+    io.stderr.write(summary);
     const status = await (deps.exec ?? execCommand)(options.command, childEnvironment(env, output));
     return 'signal' in status ? { signal: status.signal } : { exitCode: status.code };
   }
+  if (options.format === 'github') {
+    const { writeGithubActions } = await import('./commands/githubActions.js');
+    io.stdout.write(await writeGithubActions(output, { env, setOutputs: options.outputs }));
+    io.stderr.write(summary);
+    return { exitCode: ExitCode.ok };
+  }
   // Format fully before writing, so a refusal never leaves a partial export on stdout.
   io.stdout.write(formatOutput(options.format, output));
+  io.stderr.write(summary);
   return { exitCode: ExitCode.ok };
 }
 

@@ -1,9 +1,15 @@
 import type { AwsConfig, Origin, Section, Setting } from '../config/types.js';
 import { AssumeError } from '../errors.js';
 import { suggestNames } from '../util/suggest.js';
-import type { AssumeRoleHop, Plan, SourceStep, Sourced, StsTarget, ValueSource } from './plan.js';
+import type { AssumeRoleHop, Plan, SessionTag, SourceStep, Sourced, SsoSource, StsTarget, ValueSource, WebIdentitySource } from './plan.js';
 import {
   externalIdPattern,
+  maxPolicyArns,
+  maxSessionTags,
+  policyArnPattern,
+  sourceIdentityPattern,
+  tagKeyPattern,
+  tagValuePattern,
   maxDurationSeconds,
   mfaSerialPattern,
   minDurationSeconds,
@@ -29,6 +35,12 @@ export interface ResolveOptions {
   readonly tokenCode?: string | undefined;
   readonly region?: string | undefined;
   readonly endpointUrl?: string | undefined;
+  /** `--tag`, `--transitive-tag`, `--source-identity`, `--policy` (JSON text), `--policy-arn`: for the last hop. */
+  readonly tags?: readonly SessionTag[] | undefined;
+  readonly transitiveTagKeys?: readonly string[] | undefined;
+  readonly sourceIdentity?: string | undefined;
+  readonly policy?: string | undefined;
+  readonly policyArns?: readonly string[] | undefined;
 }
 
 /** credential_source values the AWS CLI accepts. */
@@ -69,7 +81,7 @@ function isTrue(value: string | undefined): boolean {
  * `endpoint_url`; configured endpoints are skipped when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
  * or `ignore_configured_endpoint_urls` is true.
  * @throws AssumeError PROFILE_NOT_FOUND, PROFILE_CYCLE, CONFIG_INVALID, SOURCE_MISSING,
- *   SOURCE_UNSUPPORTED, USAGE
+ *   USAGE
  */
 export function resolvePlan(config: AwsConfig, env: Env, options: ResolveOptions = {}): Plan {
   const requested = options.profile ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE;
@@ -88,25 +100,37 @@ export function resolvePlan(config: AwsConfig, env: Env, options: ResolveOptions
   let planProfile: string | undefined = profileName;
   if (options.roleArn !== undefined) {
     const directHop: AssumeRoleHop = { roleArn: { value: options.roleArn, from: { kind: 'flag', name: '--role-arn' } } };
+    const envWebIdentity = environmentWebIdentity(env);
     if (options.profile === undefined && env.AWS_ACCESS_KEY_ID !== undefined && env.AWS_ACCESS_KEY_ID !== '') {
       chain = { source: resolver.environmentSource('--role-arn'), hops: [directHop], visited: [] };
+      planProfile = undefined;
+    } else if (options.profile === undefined && envWebIdentity !== undefined && !config.profiles.has(profileName)) {
+      chain = { source: envWebIdentity, hops: [directHop], visited: [] };
       planProfile = undefined;
     } else if (options.profile === undefined && !config.profiles.has(profileName)) {
       throw new AssumeError(
         'SOURCE_MISSING',
-        `no credentials to assume ${options.roleArn} with: AWS_ACCESS_KEY_ID is not set and there is no profile "${profileName}"`,
-        { hint: 'Export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile to start from: assume PROFILE --role-arn ARN.' },
+        `no credentials to assume ${options.roleArn} with: AWS_ACCESS_KEY_ID is not set, nor AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, and there is no profile "${profileName}"`,
+        { hint: 'Export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN), or name a profile to start from: assume PROFILE --role-arn ARN.' },
       );
     } else {
       const base = resolver.resolveTarget(profileName, requested === undefined);
       chain = { ...base, hops: [...base.hops, directHop] };
     }
   } else {
-    chain = resolver.resolveTarget(profileName, requested === undefined);
+    const envWebIdentity = environmentWebIdentity(env);
+    if (requested === undefined && envWebIdentity !== undefined && !config.profiles.has(profileName)) {
+      // No profile asked for, none configured, and a web identity in the environment (EKS, CI).
+      chain = { source: envWebIdentity, hops: [], visited: [] };
+      planProfile = undefined;
+    } else {
+      chain = resolver.resolveTarget(profileName, requested === undefined);
+    }
   }
 
   const hops = applyOverrides(chain.hops, options);
   hops.forEach(validateHop);
+  validateSource(chain.source);
   if (options.tokenCode !== undefined && !tokenCodePattern.test(options.tokenCode)) {
     throw new AssumeError('USAGE', 'the MFA code given with --token-code must be six digits', {
       hint: 'Pass the current code from your MFA device, e.g. --token-code 123456.',
@@ -141,6 +165,14 @@ function parseProfileChain(text: string | undefined): string[] {
   }
 }
 
+/** AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (+ AWS_ROLE_SESSION_NAME), as EKS and CI set them; undefined when either is unset. */
+function environmentWebIdentity(env: Env): WebIdentitySource | undefined {
+  const tokenFile = envValue(env, 'AWS_WEB_IDENTITY_TOKEN_FILE');
+  const roleArn = envValue(env, 'AWS_ROLE_ARN');
+  if (tokenFile === undefined || roleArn === undefined) return undefined;
+  return { kind: 'webIdentity', roleArn, tokenFile, roleSessionName: envValue(env, 'AWS_ROLE_SESSION_NAME') };
+}
+
 class ChainResolver {
   constructor(
     private readonly config: AwsConfig,
@@ -153,7 +185,7 @@ class ChainResolver {
     if (section === undefined) throw this.notFound(name, implicit);
     const visited = [name];
     if (hasAssumeRoleConfig(section)) return this.resolveRole(section, visited);
-    return { source: this.leafSource(section), hops: [], visited };
+    return { source: this.leafSource(section, true), hops: [], visited };
   }
 
   environmentSource(reason: string): SourceStep {
@@ -218,50 +250,147 @@ class ChainResolver {
     return { source: sourceChain.source, hops: [...sourceChain.hops, hop], visited };
   }
 
-  /** A profile named by source_profile: its static keys win over its own role_arn, as in the AWS CLI. */
+  /**
+   * A profile named by source_profile: with static keys, or without a role of its own, its
+   * own credentials (which then win over its role_arn, as in the AWS CLI); else its role.
+   */
   private resolveSourceProfile(section: Section, visited: string[]): Chain {
-    if (hasStaticCredentials(section)) return { source: staticSource(section), hops: [], visited };
-    if (hasAssumeRoleConfig(section)) return this.resolveRole(section, visited);
-    return { source: this.leafSource(section), hops: [], visited };
+    if (hasStaticCredentials(section) || !hasAssumeRoleConfig(section)) return { source: this.leafSource(section, false), hops: [], visited };
+    return this.resolveRole(section, visited);
   }
 
-  /** A profile without a role: static keys, a credential_process, or a source assume cannot start from yet. */
-  private leafSource(section: Section): SourceStep {
-    if (hasStaticCredentials(section)) return staticSource(section);
+  /**
+   * A profile's own credentials, in the order of the AWS CLI's provider chain: web identity,
+   * SSO, static keys in the credentials file, credential_process, static keys in the config
+   * file. For the profile asked for (not a source profile), AWS_WEB_IDENTITY_TOKEN_FILE,
+   * AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME override its web identity keys, as in botocore.
+   */
+  private leafSource(section: Section, target: boolean): SourceStep {
+    const webIdentity = this.webIdentitySource(section, target);
+    if (webIdentity !== undefined) return webIdentity;
+    if (section.settings.has('sso_account_id') || section.settings.has('sso_role_name')) return this.ssoSource(section);
+    const inCredentialsFile = section.settings.get('aws_access_key_id')?.origin.file === this.config.files.credentials;
+    if (hasStaticCredentials(section) && inCredentialsFile) return staticSource(section);
     const process = section.settings.get('credential_process');
     if (process !== undefined && process.value !== '') {
       return { kind: 'process', profile: section.name, command: process.value, origin: process.origin };
     }
-    const other = ['web_identity_token_file', 'sso_session', 'sso_start_url'].find((key) => section.settings.has(key));
-    if (other !== undefined) {
-      const setting = section.settings.get(other);
-      throw new AssumeError(
-        'SOURCE_UNSUPPORTED',
-        `profile "${section.name}" gets its credentials from ${other} (${setting ? formatOrigin(setting.origin) : formatOrigin(section.origin)}), which assume does not support yet`,
-        { hint: 'Use a profile with static keys, credential_process or credential_source = Environment as the source of the chain.' },
-      );
-    }
+    if (hasStaticCredentials(section)) return staticSource(section);
     throw new AssumeError(
       'SOURCE_MISSING',
-      `profile "${section.name}" (${formatOrigin(section.origin)}) has no credentials: no role_arn, no aws_access_key_id, no credential_process`,
-      { hint: `Add a role_arn with a source_profile, aws_access_key_id and aws_secret_access_key, or a credential_process to [${sectionLabel(section.name)}].` },
+      `profile "${section.name}" (${formatOrigin(section.origin)}) has no credentials: no role_arn, no aws_access_key_id, no credential_process, no sso_session, no web_identity_token_file`,
+      { hint: `Add a role_arn with a source_profile, aws_access_key_id and aws_secret_access_key, a credential_process or SSO settings to [${sectionLabel(section.name)}].` },
     );
+  }
+
+  private webIdentitySource(section: Section, target: boolean): WebIdentitySource | undefined {
+    const setting = (key: string, variable: string): Sourced<string> | undefined =>
+      (target ? envValue(this.env, variable) : undefined) ?? sourcedSetting(section, key);
+    const tokenFile = setting('web_identity_token_file', 'AWS_WEB_IDENTITY_TOKEN_FILE');
+    if (tokenFile === undefined || tokenFile.value === '') return undefined;
+    const roleArn = setting('role_arn', 'AWS_ROLE_ARN');
+    if (roleArn === undefined || roleArn.value === '') {
+      throw new AssumeError(
+        'CONFIG_INVALID',
+        `profile "${section.name}" has a web_identity_token_file ${describeFrom(tokenFile.from)} but no role_arn`,
+        { hint: `Add role_arn = arn:aws:iam::ACCOUNT:role/NAME to [${sectionLabel(section.name)}], or set AWS_ROLE_ARN.` },
+      );
+    }
+    return {
+      kind: 'webIdentity',
+      profile: section.name,
+      roleArn,
+      tokenFile,
+      roleSessionName: setting('role_session_name', 'AWS_ROLE_SESSION_NAME'),
+      durationSeconds: durationSetting(section),
+    };
+  }
+
+  /** sso_account_id + sso_role_name, with sso_start_url + sso_region from the profile or its [sso-session], as botocore checks them. */
+  private ssoSource(section: Section): SsoSource {
+    const sessionSetting = section.settings.get('sso_session');
+    let sessionSection: Section | undefined;
+    if (sessionSetting !== undefined) {
+      sessionSection = this.config.ssoSessions.get(sessionSetting.value);
+      if (sessionSection === undefined) {
+        const close = suggestNames(sessionSetting.value, this.config.ssoSessions.keys());
+        throw new AssumeError(
+          'CONFIG_INVALID',
+          `the sso_session "${sessionSetting.value}" named in profile "${section.name}" (${formatOrigin(sessionSetting.origin)}) does not exist`,
+          { hint: close.length > 0 ? `Did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : `Add an [sso-session ${sessionSetting.value}] section with sso_start_url and sso_region.` },
+        );
+      }
+      for (const [key, value] of sessionSection.settings) {
+        const own = section.settings.get(key);
+        if (own !== undefined && own.value !== value.value) {
+          throw new AssumeError(
+            'CONFIG_INVALID',
+            `${key} differs between profile "${section.name}" (${formatOrigin(own.origin)}) and sso-session "${sessionSection.name}" (${formatOrigin(value.origin)})`,
+            { hint: `Remove ${key} from [${sectionLabel(section.name)}]: the sso-session's value is the one used.` },
+          );
+        }
+      }
+    }
+    const get = (key: string): Sourced<string> | undefined =>
+      (sessionSection && sourcedSetting(sessionSection, key)) ?? sourcedSetting(section, key);
+    const required = ['sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name'] as const;
+    const missing = required.filter((key) => get(key) === undefined);
+    if (missing.length > 0) {
+      throw new AssumeError(
+        'CONFIG_INVALID',
+        `profile "${section.name}" (${formatOrigin(section.origin)}) is configured to use SSO but is missing ${missing.join(', ')}`,
+        { hint: sessionSection ? `Set sso_start_url and sso_region in [sso-session ${sessionSection.name}], sso_account_id and sso_role_name in the profile.` : 'Set sso_start_url, sso_region, sso_account_id and sso_role_name (or sso_session naming an [sso-session] section).' },
+      );
+    }
+    const value = (key: (typeof required)[number]): Sourced<string> => {
+      const found = get(key);
+      if (found === undefined) throw new Error(`unreachable: ${key} was checked`);
+      return found;
+    };
+    const scopes = sessionSection?.settings.get('sso_registration_scopes')?.value;
+    return {
+      kind: 'sso',
+      profile: section.name,
+      session: sessionSection?.name,
+      startUrl: value('sso_start_url'),
+      ssoRegion: value('sso_region'),
+      accountId: value('sso_account_id'),
+      roleName: value('sso_role_name'),
+      registrationScopes: scopes === undefined ? undefined : splitList(scopes),
+    };
   }
 
   private credentialSource(profile: string, setting: Setting): SourceStep {
     const value = setting.value;
     if (value === 'Environment') return this.environmentSource(`credential_source = Environment in profile "${profile}"`);
-    if ((credentialSources as readonly string[]).includes(value)) {
-      throw new AssumeError(
-        'SOURCE_UNSUPPORTED',
-        `credential_source = ${value} in profile "${profile}" (${formatOrigin(setting.origin)}) is not supported by assume yet`,
-        { hint: 'Use credential_source = Environment, or a source_profile with static keys.' },
-      );
-    }
+    if (value === 'Ec2InstanceMetadata') return { kind: 'instanceMetadata', profile, endpoint: this.metadataEndpoint(profile) };
+    if (value === 'EcsContainer') return { kind: 'container', profile, uri: this.containerUri(profile, setting) };
     throw new AssumeError(
       'CONFIG_INVALID',
       `credential_source = "${value}" in profile "${profile}" (${formatOrigin(setting.origin)}) is not valid`,
       { hint: `Use one of ${credentialSources.join(', ')} (the AWS CLI's names, case-sensitive).` },
+    );
+  }
+
+  /** AWS_EC2_METADATA_SERVICE_ENDPOINT, else the profile's ec2_metadata_service_endpoint, else the IPv6 address when the mode says so. */
+  private metadataEndpoint(profile: string): Sourced<string> | undefined {
+    const explicit = envValue(this.env, 'AWS_EC2_METADATA_SERVICE_ENDPOINT') ?? profileSetting(this.config, profile, 'ec2_metadata_service_endpoint');
+    if (explicit !== undefined) return explicit;
+    const mode = envValue(this.env, 'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE') ?? profileSetting(this.config, profile, 'ec2_metadata_service_endpoint_mode');
+    if (mode !== undefined && mode.value.toLowerCase() === 'ipv6') return { value: 'http://[fd00:ec2::254]', from: mode.from };
+    return undefined;
+  }
+
+  /** AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (on 169.254.170.2, and first, as in botocore), else AWS_CONTAINER_CREDENTIALS_FULL_URI. */
+  private containerUri(profile: string, setting: Setting): Sourced<string> {
+    const relative = envValue(this.env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI');
+    if (relative !== undefined) return { value: `http://169.254.170.2${relative.value.startsWith('/') ? '' : '/'}${relative.value}`, from: relative.from };
+    const full = envValue(this.env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI');
+    if (full !== undefined) return full;
+    throw new AssumeError(
+      'SOURCE_MISSING',
+      `credential_source = EcsContainer in profile "${profile}" (${formatOrigin(setting.origin)}), but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set`,
+      { hint: 'Run inside an ECS task or an EKS pod with a role (they set these variables), or use another credential_source.' },
     );
   }
 
@@ -319,17 +448,51 @@ function sourcedSetting(section: Section, key: string): Sourced<string> | undefi
   return setting === undefined ? undefined : { value: setting.value, from: fromFile(setting, section.name, key) };
 }
 
-function hopFrom(section: Section): AssumeRoleHop {
+function durationSetting(section: Section): Sourced<number> | undefined {
   const duration = sourcedSetting(section, 'duration_seconds');
-  let durationSeconds: Sourced<number> | undefined;
-  if (duration !== undefined) {
-    if (!/^\d+$/.test(duration.value)) {
-      throw new AssumeError('CONFIG_INVALID', `duration_seconds = "${duration.value}" in profile "${section.name}" ${describeFrom(duration.from)} is not a whole number of seconds`, {
-        hint: `Use a number of seconds from ${minDurationSeconds} to ${maxDurationSeconds}, e.g. duration_seconds = 3600.`,
+  if (duration === undefined) return undefined;
+  if (!/^\d+$/.test(duration.value)) {
+    throw new AssumeError('CONFIG_INVALID', `duration_seconds = "${duration.value}" in profile "${section.name}" ${describeFrom(duration.from)} is not a whole number of seconds`, {
+      hint: `Use a number of seconds from ${minDurationSeconds} to ${maxDurationSeconds}, e.g. duration_seconds = 3600.`,
+    });
+  }
+  return { value: Number(duration.value), from: duration.from };
+}
+
+/** `a, b ,c` as ['a', 'b', 'c']; empty items dropped. */
+function splitList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/**
+ * `session_tags`: an indented block of `Key = Value` lines (keys keep their case), or one line
+ * `Key=Value, Key2=Value2`.
+ */
+function tagsSetting(section: Section): Sourced<readonly SessionTag[]> | undefined {
+  const setting = section.settings.get('session_tags');
+  if (setting === undefined) return undefined;
+  const from = fromFile(setting, section.name, 'session_tags');
+  if (setting.nested !== undefined) {
+    return { value: [...setting.nested].map(([key, value]) => ({ key, value: value.value })), from };
+  }
+  const tags = splitList(setting.value).map((item) => {
+    const equals = item.indexOf('=');
+    if (equals <= 0) {
+      throw new AssumeError('CONFIG_INVALID', `session_tags in profile "${section.name}" ${describeFrom(from)}: "${item}" is not Key=Value`, {
+        hint: 'Write session_tags = Project=apollo, Team=data, or one "Key = Value" per indented line below session_tags =.',
       });
     }
-    durationSeconds = { value: Number(duration.value), from: duration.from };
-  }
+    return { key: item.slice(0, equals).trim(), value: item.slice(equals + 1).trim() };
+  });
+  return { value: tags, from };
+}
+
+function listSetting(section: Section, key: string): Sourced<readonly string[]> | undefined {
+  const setting = sourcedSetting(section, key);
+  return setting === undefined ? undefined : { value: splitList(setting.value), from: setting.from };
+}
+
+function hopFrom(section: Section): AssumeRoleHop {
   const roleArn = sourcedSetting(section, 'role_arn');
   if (roleArn === undefined) throw new Error(`profile ${section.name} has no role_arn`);
   return {
@@ -337,31 +500,60 @@ function hopFrom(section: Section): AssumeRoleHop {
     roleArn,
     roleSessionName: sourcedSetting(section, 'role_session_name'),
     externalId: sourcedSetting(section, 'external_id'),
-    durationSeconds,
+    durationSeconds: durationSetting(section),
     mfaSerial: sourcedSetting(section, 'mfa_serial'),
     mfaProcess: sourcedSetting(section, 'mfa_process'),
+    tags: tagsSetting(section),
+    transitiveTagKeys: listSetting(section, 'transitive_session_tags'),
+    sourceIdentity: sourcedSetting(section, 'source_identity'),
+    policyArns: listSetting(section, 'session_policy_arns'),
   };
 }
 
 function applyOverrides(hops: readonly AssumeRoleHop[], options: ResolveOptions): AssumeRoleHop[] {
   const result = [...hops];
   const last = result.at(-1);
-  const overrides = options.externalId !== undefined || options.sessionName !== undefined || options.durationSeconds !== undefined;
+  const sessionParameters =
+    (options.tags?.length ?? 0) > 0 ||
+    (options.transitiveTagKeys?.length ?? 0) > 0 ||
+    options.sourceIdentity !== undefined ||
+    options.policy !== undefined ||
+    (options.policyArns?.length ?? 0) > 0;
+  const overrides = options.externalId !== undefined || options.sessionName !== undefined || options.durationSeconds !== undefined || sessionParameters;
   if (last === undefined) {
     if (overrides) {
-      throw new AssumeError('USAGE', '--external-id, --session-name and --duration apply to an assumed role, and this profile assumes none', {
-        hint: 'Give a profile with a role_arn, or add --role-arn ARN.',
-      });
+      throw new AssumeError(
+        'USAGE',
+        '--external-id, --session-name, --duration, --tag, --transitive-tag, --source-identity, --policy and --policy-arn apply to an assumed role, and this profile assumes none',
+        { hint: 'Give a profile with a role_arn, or add --role-arn ARN.' },
+      );
     }
     return result;
   }
+  const flag = (name: string): ValueSource => ({ kind: 'flag', name });
+  const tags = mergeTags(last.tags, options.tags);
   result[result.length - 1] = {
     ...last,
+    ...(tags !== last.tags && { tags }),
+    ...((options.transitiveTagKeys?.length ?? 0) > 0 && {
+      transitiveTagKeys: { value: [...(last.transitiveTagKeys?.value ?? []), ...(options.transitiveTagKeys ?? [])], from: flag('--transitive-tag') },
+    }),
+    ...(options.sourceIdentity !== undefined && { sourceIdentity: { value: options.sourceIdentity, from: flag('--source-identity') } }),
+    ...(options.policy !== undefined && { policy: { value: options.policy, from: flag('--policy') } }),
+    ...((options.policyArns?.length ?? 0) > 0 && { policyArns: { value: [...(last.policyArns?.value ?? []), ...(options.policyArns ?? [])], from: flag('--policy-arn') } }),
     ...(options.externalId !== undefined && { externalId: { value: options.externalId, from: { kind: 'flag', name: '--external-id' } } }),
     ...(options.sessionName !== undefined && { roleSessionName: { value: options.sessionName, from: { kind: 'flag', name: '--session-name' } } }),
     ...(options.durationSeconds !== undefined && { durationSeconds: { value: options.durationSeconds, from: { kind: 'flag', name: '--duration' } } }),
   };
   return result;
+}
+
+/** The profile's tags with --tag ones added; a --tag replaces a configured tag of the same key (ignoring case, as AWS compares them). */
+function mergeTags(configured: Sourced<readonly SessionTag[]> | undefined, flags: readonly SessionTag[] | undefined): Sourced<readonly SessionTag[]> | undefined {
+  if (flags === undefined || flags.length === 0) return configured;
+  const overridden = new Set(flags.map((tag) => tag.key.toLowerCase()));
+  const kept = (configured?.value ?? []).filter((tag) => !overridden.has(tag.key.toLowerCase()));
+  return { value: [...kept, ...flags], from: { kind: 'flag', name: '--tag' } };
 }
 
 /** `(~/.aws/config:12)` or `(--role-arn)`: where a value was written, for messages. */
@@ -407,6 +599,61 @@ function validateHop(hop: AssumeRoleHop): void {
   }
   if (mfaSerial !== undefined && !mfaSerialPattern.test(mfaSerial.value)) {
     throw invalid(mfaSerial.from, `mfa_serial "${mfaSerial.value}"${who} is not an MFA device ARN or serial number`, 'It looks like arn:aws:iam::123456789012:mfa/NAME.');
+  }
+  validateSessionParameters(hop, who);
+}
+
+/** Session tags, transitive keys, source identity and policy ARNs, checked as STS checks them, before any call. */
+function validateSessionParameters(hop: AssumeRoleHop, who: string): void {
+  const { tags, transitiveTagKeys, sourceIdentity, policyArns } = hop;
+  if (tags !== undefined) {
+    if (tags.value.length > maxSessionTags) {
+      throw invalid(tags.from, `${tags.value.length} session tags${who} are more than STS allows (${maxSessionTags})`, `Pass at most ${maxSessionTags} tags.`);
+    }
+    const seen = new Set<string>();
+    for (const { key, value } of tags.value) {
+      if (!tagKeyPattern.test(key)) {
+        throw invalid(tags.from, `session tag key "${key}"${who} is not valid`, 'A tag key is 1 to 128 letters, digits, spaces and _ . : / = + - @.');
+      }
+      if (!tagValuePattern.test(value)) {
+        throw invalid(tags.from, `the value of session tag "${key}"${who} is not valid`, 'A tag value is up to 256 letters, digits, spaces and _ . : / = + - @.');
+      }
+      if (seen.has(key.toLowerCase())) {
+        throw invalid(tags.from, `session tag "${key}"${who} is given twice (STS compares tag keys ignoring case)`, 'Keep one tag per key.');
+      }
+      seen.add(key.toLowerCase());
+    }
+  }
+  if (transitiveTagKeys !== undefined) {
+    const keys = new Set((tags?.value ?? []).map((tag) => tag.key.toLowerCase()));
+    const stray = transitiveTagKeys.value.find((key) => !keys.has(key.toLowerCase()));
+    if (stray !== undefined) {
+      throw invalid(transitiveTagKeys.from, `transitive tag "${stray}"${who} is not one of the session tags`, `Add a tag ${stray}=VALUE (session_tags or --tag), or drop it from the transitive ones.`);
+    }
+  }
+  if (sourceIdentity !== undefined && (!sourceIdentityPattern.test(sourceIdentity.value) || sourceIdentity.value.toLowerCase().startsWith('aws:'))) {
+    throw invalid(sourceIdentity.from, `source identity "${sourceIdentity.value}"${who} is not valid`, 'A source identity is 2 to 64 characters of letters, digits and + = , . @ _ -, not starting with aws:.');
+  }
+  if (policyArns !== undefined) {
+    if (policyArns.value.length > maxPolicyArns) {
+      throw invalid(policyArns.from, `${policyArns.value.length} session policy ARNs${who} are more than STS allows (${maxPolicyArns})`, `Pass at most ${maxPolicyArns}.`);
+    }
+    const bad = policyArns.value.find((arn) => !policyArnPattern.test(arn));
+    if (bad !== undefined) {
+      throw invalid(policyArns.from, `"${bad}"${who} is not a managed policy ARN`, 'A policy ARN looks like arn:aws:iam::aws:policy/ReadOnlyAccess or arn:aws:iam::123456789012:policy/NAME.');
+    }
+  }
+}
+
+/** The source's own values: a web identity role and session name. */
+function validateSource(source: SourceStep): void {
+  if (source.kind !== 'webIdentity') return;
+  const who = source.profile === undefined ? '' : ` in profile "${source.profile}"`;
+  if (!roleArnPattern.test(source.roleArn.value)) {
+    throw invalid(source.roleArn.from, `role_arn "${source.roleArn.value}"${who} is not a role ARN`, 'A role ARN looks like arn:aws:iam::123456789012:role/NAME.');
+  }
+  if (source.roleSessionName !== undefined && !sessionNamePattern.test(source.roleSessionName.value)) {
+    throw invalid(source.roleSessionName.from, `role session name "${source.roleSessionName.value}"${who} is not valid`, 'A session name is 2 to 64 characters of letters, digits and + = , . @ _ -.');
   }
 }
 

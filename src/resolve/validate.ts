@@ -14,6 +14,19 @@ export const mfaSerialPattern = /^[\w+=/:,.@-]{9,256}$/;
 /** TokenCode: six digits. */
 export const tokenCodePattern = /^\d{6}$/;
 
+/** A session tag key: 1 to 128 letters, digits, spaces and _ . : / = + - @ (STS's tagKeyType). */
+export const tagKeyPattern = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+/** A session tag value: up to 256 of the same characters (STS's tagValueType). */
+export const tagValuePattern = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+/** At most 50 session tags per call. */
+export const maxSessionTags = 50;
+/** SourceIdentity: 2 to 64 characters of [\w+=,.@-]. */
+export const sourceIdentityPattern = /^[\w+=,.@-]{2,64}$/;
+/** A managed policy ARN, AWS-managed or in an account. */
+export const policyArnPattern = /^arn:aws[a-z-]*:iam::(?:\d{12}|aws):policy\/[\x21-\x7e]{1,2000}$/;
+/** At most 10 managed session policies per call. */
+export const maxPolicyArns = 10;
+
 /** DurationSeconds bounds of sts:AssumeRole. */
 export const minDurationSeconds = 900;
 export const maxDurationSeconds = 43200;

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startEmulator } from '../emulator/emulator.js';
 import type { Emulator, UserKeys } from '../emulator/emulator.js';
@@ -136,7 +137,8 @@ describe('assume PROFILE against the STS emulator', () => {
     assert.ok(call);
     assert.equal(call.accessKeyId, user.accessKeyId);
     assert.equal(call.params.RoleArn, 'arn:aws:iam::222222222222:role/Admin');
-    assert.match(call.params.RoleSessionName ?? '', /^assume-\d+$/);
+    // Generated: who asked (no USER here, so the login name of the uid) and when.
+    assert.match(call.params.RoleSessionName ?? '', new RegExp(`^${userInfo().username}@assume-\\d{10}$`));
     assert.equal(call.signingRegion, 'eu-west-1', "STS is called in the source profile's region");
   });
 
@@ -144,7 +146,7 @@ describe('assume PROFILE against the STS emulator', () => {
     const creds = parseProcess(await runAssume(['--format', 'credential-process', 'deep'], env()));
     const calls = emu.requests.filter((r) => r.action === 'AssumeRole');
     assert.deepEqual(
-      calls.map((c) => [c.params.RoleArn, c.params.RoleSessionName?.startsWith('assume-') ? 'default' : c.params.RoleSessionName, c.params.DurationSeconds]),
+      calls.map((c) => [c.params.RoleArn, /^[\w+=,.@-]+@assume-\d{10}$/.test(c.params.RoleSessionName ?? '') ? 'default' : c.params.RoleSessionName, c.params.DurationSeconds]),
       [
         ['arn:aws:iam::222222222222:role/Admin', 'default', undefined],
         ['arn:aws:iam::333333333333:role/Deep', 'deep-session', '900'],

@@ -204,7 +204,7 @@ function observe(exitCode: number | null, stderr: string, requests: readonly Req
       r.params.SerialNumber,
       r.params.TokenCode,
       // Only a configured session name is compared; each tool generates its own default.
-      /^(botocore-session|assume)-\d+$/.test(r.params.RoleSessionName ?? '') ? '(generated)' : r.params.RoleSessionName,
+      /^(botocore-session-\d+|[\w+=,.@-]+@assume-\d+)$/.test(r.params.RoleSessionName ?? '') ? '(generated)' : r.params.RoleSessionName,
     ]),
     sourceKey: requests[0]?.accessKeyId,
     signingRegion: requests[0]?.signingRegion,

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startEmulator } from '../emulator/emulator.js';
@@ -241,7 +242,7 @@ describe('MFA', () => {
       await terminal.waitFor(/MFA code for arn:aws:iam::111111111111:mfa\/dev \(profile mfa-3\): *$/m, 30_000);
       terminal.type('123456');
       const screen = await terminal.waitFor(/EXIT=\d+/, 30_000);
-      assert.match(screen, /arn:aws:sts::333333333333:assumed-role\/Mfa3\/assume-\d+\nEXIT=0/);
+      assert.match(screen, new RegExp(`arn:aws:sts::333333333333:assumed-role/Mfa3/${userInfo().username}@assume-\\d+\nEXIT=0`));
     } finally {
       terminal.kill();
     }

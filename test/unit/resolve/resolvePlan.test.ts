@@ -225,15 +225,6 @@ source_profile = a
     refusal(() => plan(`[profile half]\naws_access_key_id = AKIAHALF000000000001\n`, { profile: 'half' }), 'CONFIG_INVALID', /aws_secret_access_key is missing/);
   });
 
-  it('reports sources that are not supported yet instead of pretending there are no credentials', () => {
-    refusal(() => plan(`[profile p]\nweb_identity_token_file = /tmp/token\nrole_arn = arn:aws:iam::111111111111:role/X\n`, { profile: 'p' }), 'SOURCE_UNSUPPORTED', /web_identity_token_file/);
-    refusal(
-      () => plan(`[profile p]\nrole_arn = arn:aws:iam::111111111111:role/X\ncredential_source = Ec2InstanceMetadata\n`, { profile: 'p' }),
-      'SOURCE_UNSUPPORTED',
-      /Ec2InstanceMetadata/,
-    );
-  });
-
   it('starts a chain from a credential_process source profile', () => {
     const p = plan(`[profile tool]\ncredential_process = /opt/bin/creds --profile "x y"\n[profile r]\nrole_arn = arn:aws:iam::111111111111:role/R\nsource_profile = tool\n`, { profile: 'r' });
     assert.ok(p.source.kind === 'process');
