@@ -118,7 +118,14 @@ function mfaSessionKey(plan: Plan, source: Credentials, mfaSerial: string): stri
   return cacheKey({ v: 1, kind: 'mfa-session', endpoint: endpointIdentity(plan), source: source.accessKeyId, mfaSerial });
 }
 
-function fromEntry(entry: CacheEntry): ExecuteResult {
+/** The cache key of a plan's final credentials, or undefined when they are not cached (long-term keys, a process or metadata source alone). */
+export function finalCacheKey(plan: Plan): string | undefined {
+  if (plan.hops.length === 0 && !cachesOnItsOwn(plan.source)) return undefined;
+  return chainCacheKey(plan, plan.hops.length);
+}
+
+/** The credentials of a cache entry, marked as coming from the cache. */
+export function fromEntry(entry: CacheEntry): ExecuteResult {
   return {
     credentials: { accessKeyId: entry.accessKeyId, secretAccessKey: entry.secretAccessKey, sessionToken: entry.sessionToken, expiration: new Date(entry.expiration) },
     assumedRoleArn: entry.assumedRoleArn,
@@ -256,9 +263,8 @@ class PlanExecution {
 export async function executePlan(plan: Plan, deps: ExecuteDeps): Promise<ExecuteResult> {
   const execution = new PlanExecution(plan, deps);
   const { cache } = deps;
-  if (cache === undefined) return execution.walk(undefined);
-  if (plan.hops.length === 0 && !cachesOnItsOwn(plan.source)) return execution.walk(undefined);
-  const key = chainCacheKey(plan, plan.hops.length);
+  const key = finalCacheKey(plan);
+  if (cache === undefined || key === undefined) return execution.walk(undefined);
   const hit = await execution.readFresh(cache, key);
   if (hit !== undefined) return hit;
   const fresh = (): Promise<ExecuteResult | undefined> => execution.readFresh(cache, key);

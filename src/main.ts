@@ -7,17 +7,22 @@ import type { CliOptions } from './cli.js';
 import { childEnvironment, execCommand } from './commands/execCommand.js';
 import type { ExitStatus } from './commands/execCommand.js';
 import { loadAwsConfig } from './config/loadAwsConfig.js';
+import type { AwsConfig } from './config/types.js';
 import { resolveConfigPaths } from './config/paths.js';
 import { AssumeError, ExitCode } from './errors.js';
-import { defaultSessionName, executePlan } from './execute.js';
+import { defaultSessionName, executePlan, finalCacheKey, fromEntry } from './execute.js';
+import type { ExecuteResult } from './execute.js';
 import { describeResult } from './output/describeResult.js';
 import { formatOutput } from './output/formatOutput.js';
-import type { Env } from './resolve/resolvePlan.js';
+import type { Env, ResolveOptions } from './resolve/resolvePlan.js';
 import { resolvePlan } from './resolve/resolvePlan.js';
 import { assumeRole } from './sts/assumeRole.js';
 import { getSessionToken } from './sts/getSessionToken.js';
 import type { RoleAssumer, SessionTokenGetter, WebIdentityRoleAssumer } from './sts/types.js';
 import { createFileCache } from './cache/createFileCache.js';
+import type { CredentialCache } from './cache/createFileCache.js';
+import { isFresh } from './cache/cacheEntry.js';
+import { envDigest, fileIdentity, recordingEnv, shortcutKey } from './cache/shortcut.js';
 import { resolveCacheDir } from './cache/resolveCacheDir.js';
 import { cacheCommand } from './commands/cacheCommand.js';
 import { createMfaCodeSource } from './mfa/createMfaCodeSource.js';
@@ -42,6 +47,8 @@ export interface RunDeps {
   readonly now?: () => Date;
   readonly homeDir?: string;
   readonly exec?: (command: readonly string[], env: Record<string, string>) => Promise<ExitStatus>;
+  /** Reads and parses the config files; default loadAwsConfig. */
+  readonly loadConfig?: (paths: { config: string; credentials: string }) => Promise<AwsConfig>;
 }
 
 /** How the process should end: an exit code, or a signal to die of (the child's, under `--`). */
@@ -130,9 +137,75 @@ function wantsSummary(options: CliOptions, env: Env, io: Io): boolean {
   return io.stderr.isTTY === true || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') || env.GITHUB_ACTIONS === 'true';
 }
 
-async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, { homeDir, now }: Context): Promise<RunResult> {
-  const config = await loadAwsConfig(resolveConfigPaths(env, homeDir));
-  const plan = resolvePlan(config, env, { ...options, policy: await readPolicy(options.policy) });
+/** The command line as resolvePlan reads it: also what a resolution shortcut is keyed by. */
+function resolveOptionsOf(options: CliOptions, policy: string | undefined): ResolveOptions {
+  return {
+    profile: options.profile,
+    roleArn: options.roleArn,
+    externalId: options.externalId,
+    sessionName: options.sessionName,
+    durationSeconds: options.durationSeconds,
+    tokenCode: options.tokenCode,
+    region: options.region,
+    endpointUrl: options.endpointUrl,
+    tags: options.tags,
+    transitiveTagKeys: options.transitiveTagKeys,
+    sourceIdentity: options.sourceIdentity,
+    policy,
+    policyArns: options.policyArns,
+  };
+}
+
+/** The credentials to hand over, and the profile and region they are for. */
+interface Outcome {
+  readonly result: ExecuteResult;
+  readonly profile?: string | undefined;
+  readonly region?: string | undefined;
+}
+
+/**
+ * A cache hit without reading or parsing the config files: the shortcut a previous run left
+ * for this command line, still valid for these files and this environment, pointing at
+ * fresh credentials. Undefined on any miss; the full path then runs.
+ */
+async function shortcutHit(cache: CredentialCache, key: string, env: Env, now: Date, minRemainingMs: number): Promise<Outcome | undefined> {
+  const shortcut = await cache.readShortcut(key);
+  if (shortcut === undefined || envDigest(env, shortcut.envNames) !== shortcut.envDigest) return undefined;
+  const entry = await cache.read(shortcut.chainKey);
+  if (entry === undefined || !isFresh(entry, now, minRemainingMs)) return undefined;
+  return { result: fromEntry(entry), profile: shortcut.profile, region: shortcut.region };
+}
+
+async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, context: Context): Promise<RunResult> {
+  const { homeDir, now } = context;
+  const paths = resolveConfigPaths(env, homeDir);
+  const cache = options.cache ? createFileCache({ dir: resolveCacheDir(env, homeDir) }) : undefined;
+  const resolveOptions = resolveOptionsOf(options, await readPolicy(options.policy));
+  // Taken before the files are read: a file changed in between gets a new identity, never an old plan.
+  const shortcut =
+    cache !== undefined && !options.refresh && !options.ssoLogin
+      ? shortcutKey(resolveOptions, await Promise.all([fileIdentity(paths.config), fileIdentity(paths.credentials)]))
+      : undefined;
+  const outcome =
+    (cache !== undefined && shortcut !== undefined ? await shortcutHit(cache, shortcut, env, now(), options.minRemainingMs) : undefined) ??
+    (await resolveAndExecute(options, resolveOptions, env, io, deps, context, paths, cache, shortcut));
+  return deliver(options, env, io, deps, now, outcome);
+}
+
+async function resolveAndExecute(
+  options: CliOptions,
+  resolveOptions: ResolveOptions,
+  env: Env,
+  io: Io,
+  deps: RunDeps,
+  { homeDir, now }: Context,
+  paths: { config: string; credentials: string },
+  cache: CredentialCache | undefined,
+  shortcut: string | undefined,
+): Promise<Outcome> {
+  const config = await (deps.loadConfig ?? loadAwsConfig)(paths);
+  const recording = recordingEnv(env);
+  const plan = resolvePlan(config, recording.env, resolveOptions);
   const caller = callerName(env);
   if (options.ssoLogin) {
     if (plan.source.kind !== 'sso') {
@@ -149,7 +222,7 @@ async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, 
     now,
     timeoutMs: options.timeoutMs,
     maxAttempts,
-    cache: options.cache ? createFileCache({ dir: resolveCacheDir(env, homeDir) }) : undefined,
+    cache,
     refresh: options.refresh,
     minRemainingMs: options.minRemainingMs,
     mfaCode: createMfaCodeSource({ tokenCode: plan.tokenCode, env, prompt: deps.mfaPrompt ?? createTtyMfaPrompt() }),
@@ -167,10 +240,22 @@ async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, 
       }),
     caller,
   });
+  const chainKey = finalCacheKey(plan);
+  if (cache !== undefined && shortcut !== undefined && chainKey !== undefined) {
+    const envNames = recording.read();
+    await cache
+      .writeShortcut(shortcut, { version: 1, chainKey, envNames, envDigest: envDigest(env, envNames), region: plan.region?.value, profile: plan.profile })
+      .catch(() => undefined); // Only a speed-up: a failed write costs the next run a parse.
+  }
+  return { result, profile: plan.profile, region: plan.region?.value };
+}
+
+/** Hands the credentials over: to a command, to GitHub Actions, or as text on stdout; then the success line. */
+async function deliver(options: CliOptions, env: Env, io: Io, deps: RunDeps, now: () => Date, { result, profile, region }: Outcome): Promise<RunResult> {
   const summary = wantsSummary(options, env, io)
-    ? describeResult({ profile: plan.profile, assumedRoleArn: result.assumedRoleArn, credentials: result.credentials, cached: result.cached === true }, now())
+    ? describeResult({ profile, assumedRoleArn: result.assumedRoleArn, credentials: result.credentials, cached: result.cached === true }, now())
     : '';
-  const output = { credentials: result.credentials, region: plan.region?.value };
+  const output = { credentials: result.credentials, region };
   if (options.command !== undefined) {
     io.stderr.write(summary);
     const status = await (deps.exec ?? execCommand)(options.command, childEnvironment(env, output));

@@ -8,6 +8,8 @@ import { checkCacheDir } from './checkCacheDir.js';
 import { errorCode, readRegularFile } from './readRegularFile.js';
 import { isTempFileName } from './tempFileName.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
+import { parseShortcut } from './shortcut.js';
+import type { Shortcut } from './shortcut.js';
 
 /** Where the cache lives and how its locks behave. */
 export interface FileCacheOptions {
@@ -38,6 +40,10 @@ export interface CredentialCache {
   list(): Promise<{ readonly key: string; readonly entry: CacheEntry }[]>;
   /** Removes the entry for `key`; an absent one is fine. */
   remove(key: string): Promise<void>;
+  /** The resolution shortcut stored under `key` (`<key>.plan`), or undefined (absent, corrupt, not ours). */
+  readShortcut(key: string): Promise<Shortcut | undefined>;
+  /** Stores a resolution shortcut atomically (0600). */
+  writeShortcut(key: string, shortcut: Shortcut): Promise<void>;
   /**
    * Runs fn while holding the lock for key; one holder at a time across processes. While it
    * waits for another holder, `settled` (when given) is asked at every poll for the result
@@ -128,6 +134,19 @@ export function createFileCache(options: FileCacheOptions): CredentialCache {
       });
     },
 
+    async readShortcut(key) {
+      assertKey(key);
+      if (!(await checkCacheDir(dir, { create: false }))) return undefined;
+      const text = await readOwnFile(join(dir, `${key}.plan`));
+      return text === undefined ? undefined : parseShortcut(text);
+    },
+
+    async writeShortcut(key, shortcut) {
+      assertKey(key);
+      await checkCacheDir(dir, { create: true });
+      await writeFileAtomic(dir, `${key}.plan`, `${JSON.stringify(shortcut)}\n`);
+    },
+
     async withLock<T>(key: string, fn: () => Promise<T>, settled?: () => Promise<T | undefined>): Promise<T> {
       assertKey(key);
       await checkCacheDir(dir, { create: true });
@@ -156,19 +175,25 @@ function assertKey(key: string): void {
   }
 }
 
-/** The entry at `path`, or undefined for anything that is not a valid entry of ours. */
-async function readEntry(path: string): Promise<CacheEntry | undefined> {
+/** The text of a file assume wrote (a regular file of this user's, 0600), or undefined for anything else. */
+async function readOwnFile(path: string): Promise<string | undefined> {
   try {
     const read = await readRegularFile(path, MAX_ENTRY_BYTES);
     if (read.status !== 'ok') return undefined;
-    // Written by assume, an entry is this user's and 0600: anything else was put there.
+    // Written by assume, a file is this user's and 0600: anything else was put there.
     const uid = process.getuid?.();
     if (uid !== undefined && (read.stats.uid !== uid || (read.stats.mode & 0o077) !== 0)) return undefined;
-    return parseCacheEntry(read.text);
+    return read.text;
   } catch {
     // Unreadable (EACCES, EIO, ...): the worst a miss costs is one more STS call.
     return undefined;
   }
+}
+
+/** The entry at `path`, or undefined for anything that is not a valid entry of ours. */
+async function readEntry(path: string): Promise<CacheEntry | undefined> {
+  const text = await readOwnFile(path);
+  return text === undefined ? undefined : parseCacheEntry(text);
 }
 
 /** The file text of an entry, with its fields in a fixed order and nothing else. */

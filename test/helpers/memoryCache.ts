@@ -1,10 +1,12 @@
 import type { CacheEntry } from '../../src/cache/cacheEntry.js';
 import type { CredentialCache } from '../../src/cache/createFileCache.js';
+import type { Shortcut } from '../../src/cache/shortcut.js';
 
 /** An in-memory CredentialCache with a real (in-process) lock per key, for unit tests. */
 export function createMemoryCache(): CredentialCache & { readonly entries: Map<string, CacheEntry> } {
   const entries = new Map<string, CacheEntry>();
   const locks = new Map<string, Promise<unknown>>();
+  const shortcuts = new Map<string, Shortcut>();
   return {
     dir: '/memory',
     entries,
@@ -16,6 +18,11 @@ export function createMemoryCache(): CredentialCache & { readonly entries: Map<s
     list: () => Promise.resolve([...entries].map(([key, entry]) => ({ key, entry }))),
     remove: (key) => {
       entries.delete(key);
+      return Promise.resolve();
+    },
+    readShortcut: (key) => Promise.resolve(shortcuts.get(key)),
+    writeShortcut: (key, shortcut) => {
+      shortcuts.set(key, shortcut);
       return Promise.resolve();
     },
     withLock: <T>(key: string, fn: () => Promise<T>): Promise<T> => {
