@@ -29,9 +29,15 @@ export interface ExecuteDeps {
    * Gets the credentials of a source that is not keys in hand: runs a credential_process,
    * calls AssumeRoleWithWebIdentity or SSO, asks the instance or container endpoint.
    */
-  readonly fetchSource: (source: FetchedSource) => Promise<Credentials>;
+  readonly fetchSource: (source: FetchedSource) => Promise<SourceResult>;
   /** Who is asking, for generated session names (see defaultSessionName). */
   readonly caller?: string | undefined;
+}
+
+/** What fetching a source gives: its credentials and, when the source said (AssumeRoleWithWebIdentity), the role session they are for. */
+export interface SourceResult {
+  readonly credentials: Credentials;
+  readonly assumedRoleArn?: string | undefined;
 }
 
 /** The sources whose credentials must be fetched, as opposed to keys already in the plan. */
@@ -170,21 +176,21 @@ class PlanExecution {
     if (cache !== undefined && entry !== undefined) await cache.write(key, entry);
   }
 
-  async sourceCredentials(cache: CredentialCache | undefined): Promise<Credentials> {
+  async sourceResult(cache: CredentialCache | undefined): Promise<ExecuteResult> {
     const { source } = this.plan;
     if (source.kind === 'static' || source.kind === 'environment') {
-      return { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken };
+      return { credentials: { accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey, sessionToken: source.sessionToken } };
     }
     if (cache === undefined || !cachesOnItsOwn(source)) return this.deps.fetchSource(source);
     // The source's own entry: a web identity or SSO role session serves every chain that starts from it.
     const key = chainCacheKey(this.plan, 0);
     const cached = await this.readFresh(cache, key);
-    if (cached !== undefined) return cached.credentials;
+    if (cached !== undefined) return cached;
     const issuedAt = this.deps.now();
-    const credentials = await this.deps.fetchSource(source);
+    const fetched = await this.deps.fetchSource(source);
     const roleArn = source.kind === 'webIdentity' ? source.roleArn.value : `${source.accountId.value}/${source.roleName.value}`;
-    await this.write(cache, key, toEntry({ credentials }, issuedAt, { kind: 'role', profile: source.profile, roleArn }));
-    return credentials;
+    await this.write(cache, key, toEntry(fetched, issuedAt, { kind: 'role', profile: source.profile, roleArn }));
+    return fetched;
   }
 
   /** Every hop in turn; with a cache, a fresh cached prefix of the chain is taken as it is. */
@@ -200,10 +206,10 @@ class PlanExecution {
         continue;
       }
       const issuedAt = this.deps.now();
-      result = await this.assumeHop(hop, result?.credentials ?? (await this.sourceCredentials(cache)), cache);
+      result = await this.assumeHop(hop, result?.credentials ?? (await this.sourceResult(cache)).credentials, cache);
       await this.write(cache, key, toEntry(result, issuedAt, { kind: 'role', profile: last ? (this.plan.profile ?? hop.profile) : hop.profile, roleArn: hop.roleArn.value }));
     }
-    return result ?? { credentials: await this.sourceCredentials(cache) };
+    return result ?? (await this.sourceResult(cache));
   }
 
   private async assumeHop(hop: AssumeRoleHop, source: Credentials, cache: CredentialCache | undefined): Promise<ExecuteResult> {

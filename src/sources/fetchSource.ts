@@ -1,5 +1,4 @@
-import type { Credentials } from '../credentials.js';
-import type { FetchedSource } from '../execute.js';
+import type { FetchedSource, SourceResult } from '../execute.js';
 import type { Env } from '../resolve/resolvePlan.js';
 import type { StsCallOptions, WebIdentityRoleAssumer } from '../sts/types.js';
 
@@ -26,11 +25,11 @@ export interface SourceContext {
  * imported on first use: a cache hit loads none of them (scripts/bundle.mjs puts each in a
  * chunk of its own).
  */
-export async function fetchSource(source: FetchedSource, ctx: SourceContext): Promise<Credentials> {
+export async function fetchSource(source: FetchedSource, ctx: SourceContext): Promise<SourceResult> {
   switch (source.kind) {
     case 'process': {
       const { fetchProcessCredentials } = await import('./fetchProcessCredentials.js');
-      return fetchProcessCredentials(source, { env: ctx.env, profileChain: ctx.profileChain, timeoutMs: ctx.processTimeoutMs, now: ctx.now() });
+      return { credentials: await fetchProcessCredentials(source, { env: ctx.env, profileChain: ctx.profileChain, timeoutMs: ctx.processTimeoutMs, now: ctx.now() }) };
     }
     case 'webIdentity': {
       const { fetchWebIdentityCredentials } = await import('./fetchWebIdentityCredentials.js');
@@ -38,15 +37,15 @@ export async function fetchSource(source: FetchedSource, ctx: SourceContext): Pr
     }
     case 'sso': {
       const { fetchSsoCredentials } = await import('./sso/fetchSsoCredentials.js');
-      return fetchSsoCredentials(source, { env: ctx.env, homeDir: ctx.homeDir, now: ctx.now, timeoutMs: ctx.timeoutMs });
+      return { credentials: await fetchSsoCredentials(source, { env: ctx.env, homeDir: ctx.homeDir, now: ctx.now, timeoutMs: ctx.timeoutMs }) };
     }
     case 'instanceMetadata': {
       const { fetchInstanceMetadataCredentials } = await import('./fetchInstanceMetadataCredentials.js');
-      return fetchInstanceMetadataCredentials(source, { env: ctx.env, timeoutMs: ctx.timeoutMs, now: ctx.now });
+      return { credentials: await fetchInstanceMetadataCredentials(source, { env: ctx.env, timeoutMs: ctx.timeoutMs, now: ctx.now }) };
     }
     case 'container': {
       const { fetchContainerCredentials } = await import('./fetchContainerCredentials.js');
-      return fetchContainerCredentials(source, { env: ctx.env, timeoutMs: ctx.timeoutMs, now: ctx.now });
+      return { credentials: await fetchContainerCredentials(source, { env: ctx.env, timeoutMs: ctx.timeoutMs, now: ctx.now }) };
     }
   }
 }

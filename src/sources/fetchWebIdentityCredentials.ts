@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { Credentials } from '../credentials.js';
 import { AssumeError } from '../errors.js';
 import type { WebIdentitySource } from '../resolve/plan.js';
 import { describeFrom } from '../resolve/resolvePlan.js';
-import type { StsCallOptions, WebIdentityRoleAssumer } from '../sts/types.js';
+import type { AssumeRoleResult, StsCallOptions, WebIdentityRoleAssumer } from '../sts/types.js';
 
 /** What fetchWebIdentityCredentials needs from its caller. */
 export interface WebIdentityDeps {
@@ -24,8 +23,10 @@ function describeTokenFile(source: WebIdentitySource): string {
 }
 
 /**
- * Reads the OIDC token file at call time (EKS and CI rotate it), as the AWS CLI does: the token
- * is the file's text without trailing whitespace. Never puts the token in a message.
+ * Reads the OIDC token file at call time (EKS and CI rotate it), as the AWS CLI does. The token
+ * is the file's text without trailing whitespace (the AWS CLI and the JS SDK send a trailing
+ * newline as it is, which STS then has to forgive; a JWT never ends in whitespace). Never puts
+ * the token in a message.
  * @throws AssumeError WEB_IDENTITY_TOKEN_INVALID naming the file and where it was configured
  */
 async function readTokenFile(source: WebIdentitySource): Promise<string> {
@@ -59,7 +60,7 @@ async function readTokenFile(source: WebIdentitySource): Promise<string> {
  * @throws AssumeError WEB_IDENTITY_TOKEN_INVALID for a missing, unreadable or empty token file,
  *   and whatever the assumer throws (already AssumeErrors for the real one)
  */
-export async function fetchWebIdentityCredentials(source: WebIdentitySource, deps: WebIdentityDeps): Promise<Credentials> {
+export async function fetchWebIdentityCredentials(source: WebIdentitySource, deps: WebIdentityDeps): Promise<AssumeRoleResult> {
   const webIdentityToken = await readTokenFile(source);
   const result = await deps.assumeRoleWithWebIdentity(
     {
@@ -71,5 +72,5 @@ export async function fetchWebIdentityCredentials(source: WebIdentitySource, dep
     },
     deps.options,
   );
-  return result.credentials;
+  return result;
 }

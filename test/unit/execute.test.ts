@@ -76,7 +76,7 @@ function fakeSts(): {
         codes.push(hop);
         return Promise.resolve('123456');
       },
-      fetchSource: (source) => Promise.resolve({ accessKeyId: `AKIAPROCESS-${source.profile ?? ''}`, secretAccessKey: 'process-secret' }),
+      fetchSource: (source) => Promise.resolve({ credentials: { accessKeyId: `AKIAPROCESS-${source.profile ?? ''}`, secretAccessKey: 'process-secret' } }),
       ...extra,
     }),
   };

@@ -82,7 +82,7 @@ describe('fetchWebIdentityCredentials', () => {
     const path = tokenFile('first.token.value\n');
     const { assumer, calls } = recordingAssumer();
     const deps = { assumeRoleWithWebIdentity: assumer, options, sessionName: 'assume-1700000000000' };
-    assert.deepEqual(await fetchWebIdentityCredentials(profileSource(path), deps), issued);
+    assert.deepEqual(await fetchWebIdentityCredentials(profileSource(path), deps), { credentials: issued, assumedRoleArn: 'arn:aws:sts::222222222222:assumed-role/ci/x' });
     writeFileSync(path, 'rotated.token.value \r\n\t');
     await fetchWebIdentityCredentials(profileSource(path), deps);
     assert.deepEqual(
@@ -161,7 +161,8 @@ describe('fetchWebIdentityCredentials with the real assumer against the STS emul
 
   it('gets role credentials, unsigned, for the duration asked, that STS then accepts', async () => {
     const source = profileSource(tokenFile(`${token()}\n`), { durationSeconds: { value: 7200, from: { kind: 'default' } } });
-    const credentials = await fetch(source);
+    const { credentials, assumedRoleArn } = await fetch(source);
+    assert.equal(assumedRoleArn, 'arn:aws:sts::222222222222:assumed-role/ci/assume-session');
     assert.equal(credentials.expiration?.getTime(), Math.floor(emu.now().getTime() / 1000) * 1000 + 7200_000);
     const [request] = emu.requests;
     assert.ok(request);
