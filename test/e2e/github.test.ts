@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startEmulator } from '../emulator/emulator.js';
 import type { Emulator, UserKeys } from '../emulator/emulator.js';
+import { parseGithubCommandFile } from '../helpers/parseGithubCommandFile.js';
 import { assumeBin, runAssume, runCommand } from '../helpers/runAssume.js';
 import type { RunResult } from '../helpers/runAssume.js';
 import { createTempHome } from '../helpers/tempHome.js';
@@ -22,35 +23,6 @@ let home: TempHome;
 let step: string;
 let envFile: string;
 let outputFile: string;
-
-/**
- * Reads a GITHUB_ENV or GITHUB_OUTPUT file by the runner's rules (SetEnvFileCommand, Linux):
- * lines end at LF, empty lines are skipped, `NAME=VALUE` when `=` comes before any `<<`, else
- * `NAME<<DELIMITER` with the value up to the line break before the line that is exactly
- * DELIMITER. Later entries win. (The same reader as in test/unit/output/formatGithub.test.ts.)
- */
-function parseCommandFile(text: string): Map<string, string> {
-  const result = new Map<string, string>();
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index] ?? '';
-    if (line === '') continue;
-    const equals = line.indexOf('=');
-    const heredoc = line.indexOf('<<');
-    if (equals > 0 && (heredoc < 0 || equals < heredoc)) {
-      result.set(line.slice(0, equals), line.slice(equals + 1));
-      continue;
-    }
-    assert.ok(heredoc > 0 && heredoc + 2 < line.length, `invalid line ${JSON.stringify(line)}`);
-    const delimiter = line.slice(heredoc + 2);
-    const end = lines.indexOf(delimiter, index + 1);
-    assert.ok(end > index, `Matching delimiter not found '${delimiter}'`);
-    result.set(line.slice(0, heredoc), lines.slice(index + 1, end).join('\n'));
-    index = end;
-  }
-  return result;
-}
 
 /** The secrets as the runner reads them from the `::add-mask::` lines (unescaped). */
 function parseMasks(stdout: string): string[] {
@@ -68,7 +40,7 @@ function stepEnv(extra: Record<string, string> = {}): Record<string, string> {
 /** The environment of the next step: what it had, plus what GITHUB_ENV sets. */
 function nextStepEnv(earlier: Record<string, string> = {}): Record<string, string> {
   const empty = mkdtempSync(join(home.dir, 'next-home-'));
-  return { PATH: '/usr/bin:/bin', HOME: empty, AWS_PAGER: '', ...earlier, ...Object.fromEntries(parseCommandFile(readFileSync(envFile, 'utf8'))) };
+  return { PATH: '/usr/bin:/bin', HOME: empty, AWS_PAGER: '', ...earlier, ...Object.fromEntries(parseGithubCommandFile(readFileSync(envFile, 'utf8'))) };
 }
 
 async function printVariable(name: string, env: Record<string, string>): Promise<string> {
@@ -138,7 +110,7 @@ describe('assume --format github in a GitHub Actions step', () => {
 
     const text = readFileSync(envFile, 'utf8');
     assert.ok(text.startsWith(`${earlier}\n`), 'every earlier byte kept, the unfinished line finished');
-    const env = parseCommandFile(text);
+    const env = parseGithubCommandFile(text);
     assert.equal(env.get('EARLIER'), '1');
     assert.equal(env.get('MULTI'), 'x');
     assert.equal(env.get('LAST'), 'no-newline');
@@ -163,8 +135,8 @@ describe('assume --format github in a GitHub Actions step', () => {
     const result = await runAssume(['--no-cache', '--format', 'github', '--output', 'admin'], stepEnv());
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
-    const env = parseCommandFile(readFileSync(envFile, 'utf8'));
-    const outputs = parseCommandFile(readFileSync(outputFile, 'utf8'));
+    const env = parseGithubCommandFile(readFileSync(envFile, 'utf8'));
+    const outputs = parseGithubCommandFile(readFileSync(outputFile, 'utf8'));
     assert.deepEqual(
       [...outputs],
       [

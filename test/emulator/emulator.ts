@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { IdentityStore } from './identity.js';
 import type {
   Caller,
@@ -14,6 +12,7 @@ import type {
   UserSpec,
   WebIdentityTokenSpec,
 } from './identity.js';
+import { startLocalServer } from './localServer.js';
 import { authenticate, readCredentialScope } from './sigv4.js';
 import type { SignedRequest } from './sigv4.js';
 import { StsError } from './sts-error.js';
@@ -199,7 +198,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const requests: RequestRecord[] = [];
   let faults: PendingFault[] = [];
   let clockOffset = 0;
-  const pendingDelays = new Set<() => void>();
   const now = (): Date => (options.now ? options.now() : new Date(Date.now() + clockOffset));
 
   function takeFault(action: string): PendingFault | undefined {
@@ -208,18 +206,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     fault.remaining -= 1;
     if (fault.remaining <= 0) faults = faults.filter((f) => f !== fault);
     return fault;
-  }
-
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        pendingDelays.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      pendingDelays.add(done);
-    });
   }
 
   function dispatch(action: string, caller: Caller | undefined, params: Params, requestId: string): string {
@@ -358,7 +344,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       options.onRequest?.(entry);
       return;
     }
-    if (fault?.kind === 'slow') await delay(fault.delayMs);
+    if (fault?.kind === 'slow') await server.delay(fault.delayMs);
 
     try {
       const { status, body: text } = await answer({ method: entry.method, path: url.pathname, query, headers, body }, params, requestId);
@@ -374,26 +360,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.onRequest?.(entry);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end(String(error));
-      }
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
+  const server = await startLocalServer(handle, options.port);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     addUser: (spec) => store.addUser(spec),
     addRole: (spec) => {
@@ -419,16 +389,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       requests.length = 0;
       faults = [];
     },
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        for (const release of [...pendingDelays]) release();
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Emulator, IssuedCredentials } from './emulator.js';
+import { startLocalServer } from './localServer.js';
 
 /**
  * A fake EC2 instance metadata service (IMDS) and ECS/EKS container credentials endpoint on
@@ -157,8 +156,6 @@ export async function startMetadataServer(options: MetadataServerOptions): Promi
   const tokens = new Map<string, Date>();
   let faults: PendingFault[] = [];
   let current: { roleArn: string; credentials: IssuedCredentials } | undefined;
-  const pendingDelays = new Set<() => void>();
-  let closing: Promise<void> | undefined;
 
   function takeFault(target: MetadataTarget | 'other'): PendingFault | undefined {
     if (target === 'other') return undefined;
@@ -275,7 +272,7 @@ export async function startMetadataServer(options: MetadataServerOptions): Promi
     response.end(body);
   }
 
-  const server = createServer((request, response) => {
+  const server = await startLocalServer((request, response) => {
     const method = request.method ?? 'GET';
     const [path = '/', ...rest] = (request.url ?? '/').split('?');
     const query = rest.join('?');
@@ -304,28 +301,15 @@ export async function startMetadataServer(options: MetadataServerOptions): Promi
         return;
       }
       if (fault?.kind === 'slow') {
-        const release = (): void => {
-          clearTimeout(timer);
-          pendingDelays.delete(release);
+        server.hold(fault.delayMs, () => {
           send(response, record, undefined);
-        };
-        const timer = setTimeout(release, fault.delayMs);
-        pendingDelays.add(release);
+        });
         return;
       }
       send(response, record, fault);
     });
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const { url } = server;
 
   return {
     url,
@@ -343,17 +327,7 @@ export async function startMetadataServer(options: MetadataServerOptions): Promi
     fault(spec) {
       faults.push({ target: spec.target, kind: spec.kind, remaining: spec.times ?? 1, status: spec.status ?? 400, delayMs: spec.delayMs ?? 1000 });
     },
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        for (const release of [...pendingDelays]) release();
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
 }
 

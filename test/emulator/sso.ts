@@ -9,10 +9,9 @@
  * point AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC (or AWS_ENDPOINT_URL) at `url`.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Emulator } from './emulator.js';
+import { startLocalServer } from './localServer.js';
 
 /** The four operations the fake serves. */
 export type SsoOperation = 'GetRoleCredentials' | 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken';
@@ -225,7 +224,6 @@ export async function startSsoFake(options: SsoFakeOptions): Promise<SsoFake> {
   const authorizations: DeviceCode[] = [];
   const assignments = new Map<string, Assignment>();
   let faults: { operation: SsoOperation | undefined; kind: SsoFaultKind; remaining: number; delayMs: number }[] = [];
-  const pendingDelays = new Set<() => void>();
 
   function registerClient(clientName: string, scopes: string[] | undefined): Client {
     const client: Client = {
@@ -388,18 +386,6 @@ export async function startSsoFake(options: SsoFakeOptions): Promise<SsoFake> {
     }
   }
 
-  function delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        pendingDelays.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      pendingDelays.add(done);
-    });
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse, baseUrl: string): Promise<void> {
     const text = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -447,7 +433,7 @@ export async function startSsoFake(options: SsoFakeOptions): Promise<SsoFake> {
       sendError(injected);
       return;
     }
-    if (fault?.kind === 'slow') await delay(fault.delayMs ?? 1000);
+    if (fault?.kind === 'slow') await server.delay(fault.delayMs ?? 1000);
 
     try {
       if (operation === '') throw new SsoFakeError(404, 'UnknownOperationException', `No operation at ${req.method ?? ''} ${url.pathname}`);
@@ -470,24 +456,7 @@ export async function startSsoFake(options: SsoFakeOptions): Promise<SsoFake> {
     }
   }
 
-  let baseUrl = '';
-  const server = createServer((req, res) => {
-    handle(req, res, baseUrl).catch((error: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { 'Content-Type': 'text/plain' });
-        res.end(String(error));
-      }
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let closing: Promise<void> | undefined;
+  const server = await startLocalServer((req, res) => handle(req, res, server.url), options.port);
 
   const pick = (userCode: string | undefined): DeviceCode => {
     const device = userCode === undefined ? authorizations.filter((a) => a.state === 'pending').at(-1) : authorizations.find((a) => a.userCode === userCode);
@@ -496,7 +465,7 @@ export async function startSsoFake(options: SsoFakeOptions): Promise<SsoFake> {
   };
 
   return {
-    url: baseUrl,
+    url: server.url,
     requests,
     assign(accountId, roleName, assignment = {}) {
       const hash = createHash('sha1').update(`${accountId}/${roleName}`).digest('hex').slice(0, 16);
@@ -539,16 +508,6 @@ export async function startSsoFake(options: SsoFakeOptions): Promise<SsoFake> {
       requests.length = 0;
       faults = [];
     },
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        for (const release of [...pendingDelays]) release();
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: () => server.close(),
   };
 }

@@ -6,57 +6,7 @@ import { isAssumeError } from '../../../src/errors.js';
 import { formatGithub } from '../../../src/output/formatGithub.js';
 import { generateValues, handPicked } from '../../helpers/adversarialValues.js';
 import { staticKeys, temporary } from '../../helpers/credentialsFixtures.js';
-
-/**
- * Reads a GITHUB_ENV or GITHUB_OUTPUT file as the runner does (SetEnvFileCommand in
- * actions/runner's FileCommandManager.cs): lines end at LF (on Windows also at CRLF); empty
- * lines are skipped; `NAME=VALUE` when `=` comes before any `<<`; else `NAME<<DELIMITER`,
- * whose value is the text from the next line up to the line break before the first line
- * that is exactly DELIMITER. Later entries win. Throws where the runner fails the step.
- */
-function parseCommandFile(text: string, options: { windows?: boolean } = {}): Map<string, string> {
-  const result = new Map<string, string>();
-  let index = 0;
-  const readLine = (): { line: string; newline: string } | undefined => {
-    if (index >= text.length) return undefined;
-    const start = index;
-    const lf = text.indexOf('\n', index);
-    if (lf < 0) {
-      index = text.length;
-      return { line: text.slice(start), newline: '' };
-    }
-    index = lf + 1;
-    if (options.windows === true && lf > start && text[lf - 1] === '\r') return { line: text.slice(start, lf - 1), newline: '\r\n' };
-    return { line: text.slice(start, lf), newline: '\n' };
-  };
-  for (let next = readLine(); next !== undefined; next = readLine()) {
-    const { line } = next;
-    if (line === '') continue;
-    const equals = line.indexOf('=');
-    const heredoc = line.indexOf('<<');
-    if (equals >= 0 && (heredoc < 0 || equals < heredoc)) {
-      if (equals === 0) throw new Error(`empty name in ${JSON.stringify(line)}`);
-      result.set(line.slice(0, equals), line.slice(equals + 1));
-    } else if (heredoc >= 0) {
-      const name = line.slice(0, heredoc);
-      const delimiter = line.slice(heredoc + 2);
-      if (name === '' || delimiter === '') throw new Error(`empty name or delimiter in ${JSON.stringify(line)}`);
-      const start = index;
-      let end = index;
-      let valueLine = readLine();
-      while (valueLine?.line !== delimiter) {
-        if (valueLine === undefined) throw new Error(`Matching delimiter not found '${delimiter}'`);
-        if (valueLine.newline === '') throw new Error('a value line without a line break (the runner throws here)');
-        end = index - valueLine.newline.length;
-        valueLine = readLine();
-      }
-      result.set(name, end > start ? text.slice(start, end) : '');
-    } else {
-      throw new Error(`Invalid format '${line}'`);
-    }
-  }
-  return result;
-}
+import { parseGithubCommandFile } from '../../helpers/parseGithubCommandFile.js';
 
 /**
  * Reads stdout as the runner reads workflow commands (ActionCommand.TryParseV2): one per
@@ -108,7 +58,7 @@ describe('formatGithub', () => {
   it('writes the outputs configure-aws-credentials sets, and aws-region, with --output', () => {
     const text = formatGithub(temporary, { outputs: true, newDelimiter: counter() });
     assert.deepEqual(
-      [...parseCommandFile(text.outputs)],
+      [...parseGithubCommandFile(text.outputs)],
       [
         ['aws-access-key-id', 'ASIAIOSFODNN7EXAMPLE'],
         ['aws-secret-access-key', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
@@ -124,7 +74,7 @@ describe('formatGithub', () => {
     const text = formatGithub(staticKeys, { outputs: true, newDelimiter: counter() });
     assert.equal(text.masks, '::add-mask::AKIAIOSFODNN7EXAMPLE\n::add-mask::wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n');
     assert.deepEqual(
-      [...parseCommandFile(text.env)],
+      [...parseGithubCommandFile(text.env)],
       [
         ['AWS_ACCESS_KEY_ID', 'AKIAIOSFODNN7EXAMPLE'],
         ['AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
@@ -133,12 +83,12 @@ describe('formatGithub', () => {
         ['AWS_SECURITY_TOKEN', ''],
       ],
     );
-    assert.deepEqual([...parseCommandFile(text.outputs).keys()], ['aws-access-key-id', 'aws-secret-access-key']);
+    assert.deepEqual([...parseGithubCommandFile(text.outputs).keys()], ['aws-access-key-id', 'aws-secret-access-key']);
   });
 
   it('never writes AWS_PROFILE or AWS_DEFAULT_PROFILE: an empty profile name breaks the AWS CLI', () => {
     for (const out of [temporary, staticKeys]) {
-      const names = [...parseCommandFile(formatGithub(out, { outputs: false, newDelimiter: random }).env).keys()];
+      const names = [...parseGithubCommandFile(formatGithub(out, { outputs: false, newDelimiter: random }).env).keys()];
       assert.ok(!names.includes('AWS_PROFILE') && !names.includes('AWS_DEFAULT_PROFILE'), names.join(','));
     }
   });
@@ -153,7 +103,7 @@ describe('formatGithub', () => {
   it('prints no mask for an empty value, which would mask nothing and make the runner warn', () => {
     const text = formatGithub({ credentials: { accessKeyId: 'AKIA', secretAccessKey: 'x', sessionToken: '' } }, { outputs: false, newDelimiter: random });
     assert.deepEqual(parseMasks(text.masks), ['AKIA', 'x']);
-    assert.equal(parseCommandFile(text.env).get('AWS_SESSION_TOKEN'), '');
+    assert.equal(parseGithubCommandFile(text.env).get('AWS_SESSION_TOKEN'), '');
   });
 
   it('asks for a new delimiter for every entry', () => {
@@ -171,8 +121,8 @@ describe('formatGithub', () => {
         region: value,
       };
       const text = formatGithub(out, { outputs: true, newDelimiter: random });
-      const env = parseCommandFile(text.env);
-      const outputs = parseCommandFile(text.outputs);
+      const env = parseGithubCommandFile(text.env);
+      const outputs = parseGithubCommandFile(text.outputs);
       const expected: [Map<string, string>, string, string][] = [
         [env, 'AWS_ACCESS_KEY_ID', `${value}|id`],
         [env, 'AWS_SECRET_ACCESS_KEY', value],
@@ -200,7 +150,7 @@ describe('formatGithub', () => {
   it('round-trips through the Windows runner too, which also ends lines at CRLF', () => {
     for (const value of ['a\r\nb', '\r\n', 'x\r\n\r\ny', '\ra', 'a\rb']) {
       const text = formatGithub({ credentials: { accessKeyId: 'AKIA', secretAccessKey: value } }, { outputs: false, newDelimiter: random });
-      assert.equal(parseCommandFile(text.env, { windows: true }).get('AWS_SECRET_ACCESS_KEY'), value, JSON.stringify(value));
+      assert.equal(parseGithubCommandFile(text.env, { windows: true }).get('AWS_SECRET_ACCESS_KEY'), value, JSON.stringify(value));
     }
   });
 
@@ -225,8 +175,8 @@ describe('formatGithub', () => {
 
   it('shows why a trailing CR is refused: the Windows runner would read the value without it', () => {
     const text = 'AWS_SESSION_TOKEN<<D\nab\r\nD\n';
-    assert.equal(parseCommandFile(text).get('AWS_SESSION_TOKEN'), 'ab\r');
-    assert.equal(parseCommandFile(text, { windows: true }).get('AWS_SESSION_TOKEN'), 'ab');
+    assert.equal(parseGithubCommandFile(text).get('AWS_SESSION_TOKEN'), 'ab\r');
+    assert.equal(parseGithubCommandFile(text, { windows: true }).get('AWS_SESSION_TOKEN'), 'ab');
   });
 
   it('refuses a value that contains its delimiter, as @actions/core does, never naming the value', () => {
@@ -240,7 +190,7 @@ describe('formatGithub', () => {
 
   it('keeps a value whose line looks like an entry or another delimiter as data', () => {
     const secret = 'x\nAWS_PROFILE=evil\nEOF\nAWS_REGION<<EOF\nghadelimiter_\n';
-    const env = parseCommandFile(formatGithub({ credentials: { accessKeyId: 'AKIA', secretAccessKey: secret } }, { outputs: false, newDelimiter: random }).env);
+    const env = parseGithubCommandFile(formatGithub({ credentials: { accessKeyId: 'AKIA', secretAccessKey: secret } }, { outputs: false, newDelimiter: random }).env);
     assert.equal(env.get('AWS_SECRET_ACCESS_KEY'), secret);
     assert.equal(env.has('AWS_PROFILE'), false);
     assert.equal(env.has('AWS_REGION'), false);
@@ -256,12 +206,12 @@ describe('formatGithub', () => {
   });
 });
 
-describe('parseCommandFile (the test reader of the runner rules)', () => {
+describe('parseGithubCommandFile (the test reader of the runner rules)', () => {
   it('reads NAME=VALUE lines, skips empty lines, and lets a later entry win', () => {
-    assert.deepEqual([...parseCommandFile('A=1\n\nB=x=y\nA=2\nC<<E\nl1\nl2\nE\n')], [['A', '2'], ['B', 'x=y'], ['C', 'l1\nl2']]);
+    assert.deepEqual([...parseGithubCommandFile('A=1\n\nB=x=y\nA=2\nC<<E\nl1\nl2\nE\n')], [['A', '2'], ['B', 'x=y'], ['C', 'l1\nl2']]);
   });
 
   it('fails like the runner when the delimiter never comes', () => {
-    assert.throws(() => parseCommandFile('A<<E\nvalue\n'), /Matching delimiter not found/);
+    assert.throws(() => parseGithubCommandFile('A<<E\nvalue\n'), /Matching delimiter not found/);
   });
 });

@@ -5,6 +5,7 @@ import type { Plan } from '../../../src/resolve/plan.js';
 import { resolvePlan } from '../../../src/resolve/resolvePlan.js';
 import type { Env, ResolveOptions } from '../../../src/resolve/resolvePlan.js';
 import { configFrom } from '../../helpers/config.js';
+import { refusal } from '../../helpers/refusal.js';
 
 const base = `
 [profile base]
@@ -36,16 +37,6 @@ function sourceKey(p: Plan): string | undefined {
 
 function roles(p: Plan): string[] {
   return p.hops.map((hop) => hop.roleArn.value);
-}
-
-function refusal(fn: () => unknown, code: string, message: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof AssumeError, `expected an AssumeError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    assert.match(error.message, message);
-    assert.ok(error.hint !== undefined && error.hint.length > 0, 'every refusal carries a hint');
-    return true;
-  });
 }
 
 describe('resolvePlan', () => {

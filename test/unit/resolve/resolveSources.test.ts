@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AssumeError } from '../../../src/errors.js';
 import type { Plan } from '../../../src/resolve/plan.js';
 import { resolvePlan } from '../../../src/resolve/resolvePlan.js';
 import type { Env, ResolveOptions } from '../../../src/resolve/resolvePlan.js';
 import { configFrom } from '../../helpers/config.js';
+import { refusal } from '../../helpers/refusal.js';
 
 function plan(configText: string, options: ResolveOptions = {}, env: Env = {}, credentialsText = ''): Plan {
   return resolvePlan(configFrom(configText, credentialsText), env, options);
-}
-
-function refusal(fn: () => unknown, code: string, message: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof AssumeError, `expected an AssumeError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    assert.match(error.message, message);
-    assert.ok(error.hint !== undefined && error.hint.length > 0, 'every refusal carries a hint');
-    return true;
-  });
 }
 
 const ROLE = 'arn:aws:iam::111111111111:role/Web';

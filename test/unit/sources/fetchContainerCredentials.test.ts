@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AssumeError } from '../../../src/errors.js';
 import type { ContainerSource } from '../../../src/resolve/plan.js';
 import type { Env } from '../../../src/resolve/resolvePlan.js';
 import { fetchContainerCredentials, isAllowedContainerUrl } from '../../../src/sources/fetchContainerCredentials.js';
-import { startEmulator } from '../../emulator/emulator.js';
 import type { Emulator } from '../../emulator/emulator.js';
-import { startMetadataServer } from '../../emulator/metadata.js';
 import type { MetadataServer } from '../../emulator/metadata.js';
-import { stsClient } from '../../emulator/test-support.js';
+import { closedUrl } from '../../helpers/closedUrl.js';
 import { rejection } from '../../helpers/rejection.js';
+import { TIMEOUT_MS, assertStsAccepts, startMetadataWorld, stubServers } from './metadataFixtures.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const ROLE = 'arn:aws:iam::111111111111:role/task-role';
-const NEXT_ROLE = 'arn:aws:iam::222222222222:role/deployer';
-/** Generous: a loaded CI machine must not turn a normal answer into a timeout. */
-const TIMEOUT_MS = 1000;
 const dir = mkdtempSync(join(tmpdir(), 'assume-container-'));
 
 after(() => {
@@ -79,18 +72,15 @@ describe('isAllowedContainerUrl', () => {
 describe('fetchContainerCredentials', () => {
   let emu: Emulator;
   let md: MetadataServer;
-  const stubs: Server[] = [];
+  const stubs = stubServers();
 
   function fetchFrom(uri: string, env: Env = { AWS_CONTAINER_AUTHORIZATION_TOKEN: md.authorizationToken }): ReturnType<typeof fetchContainerCredentials> {
     return fetchContainerCredentials(source(uri), { env, timeoutMs: TIMEOUT_MS, now: () => emu.now() });
   }
 
-  /** A throwaway HTTP server for answers the fake does not give; its URL. */
+  /** A throwaway HTTP server for answers the fake does not give; its URL, with a path. */
   async function stub(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<string> {
-    const server = createServer(handler);
-    stubs.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/creds`;
+    return `${await stubs.start(handler)}/creds`;
   }
 
   /** The AssumeError a fetch rejects with, checked to name the endpoint and profile and to quote no secret. */
@@ -108,17 +98,11 @@ describe('fetchContainerCredentials', () => {
   }
 
   beforeEach(async () => {
-    emu = await startEmulator();
-    emu.addRole({ arn: ROLE, trust: [] });
-    emu.addRole({ arn: NEXT_ROLE, trust: [ROLE] });
-    md = await startMetadataServer({ emulator: emu, roleArn: ROLE });
+    ({ emu, md } = await startMetadataWorld(ROLE));
   });
   afterEach(async () => {
     await md.close();
-    for (const server of stubs.splice(0)) {
-      server.closeAllConnections();
-      server.close();
-    }
+    stubs.closeAll();
     await emu.close();
   });
 
@@ -139,12 +123,7 @@ describe('fetchContainerCredentials', () => {
   });
 
   it('hands out credentials STS accepts: GetCallerIdentity, then AssumeRole into a role that trusts the task role', async () => {
-    const credentials = await fetchFrom(md.containerUri());
-    const keys = { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken ?? '' };
-    const identity = await stsClient(emu, keys).send(new GetCallerIdentityCommand({}));
-    assert.equal(identity.Arn, 'arn:aws:sts::111111111111:assumed-role/task-role/i-0123456789abcdef0');
-    const next = await stsClient(emu, keys).send(new AssumeRoleCommand({ RoleArn: NEXT_ROLE, RoleSessionName: 'hop' }));
-    assert.equal(next.AssumedRoleUser?.Arn, 'arn:aws:sts::222222222222:assumed-role/deployer/hop');
+    await assertStsAccepts(emu, await fetchFrom(md.containerUri()), 'arn:aws:sts::111111111111:assumed-role/task-role/i-0123456789abcdef0');
   });
 
   it('keeps the query string of the URI', async () => {
@@ -271,9 +250,7 @@ describe('fetchContainerCredentials', () => {
   });
 
   it('reports an endpoint nobody listens on as unreachable', async () => {
-    const uri = await stub(() => undefined);
-    const server = stubs.pop();
-    await new Promise((resolve) => server?.close(resolve));
+    const uri = `${await closedUrl()}/creds`;
     await refused(fetchFrom(uri), 'SOURCE_UNAVAILABLE', /could not be reached \(ECONNREFUSED\)$/, uri);
   });
 

@@ -1,26 +1,19 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AssumeError } from '../../../src/errors.js';
 import type { InstanceMetadataSource } from '../../../src/resolve/plan.js';
 import type { Env } from '../../../src/resolve/resolvePlan.js';
 import { fetchInstanceMetadataCredentials } from '../../../src/sources/fetchInstanceMetadataCredentials.js';
-import { startEmulator } from '../../emulator/emulator.js';
 import type { Emulator } from '../../emulator/emulator.js';
 import { startMetadataServer } from '../../emulator/metadata.js';
 import type { MetadataServer, MetadataServerOptions } from '../../emulator/metadata.js';
-import { stsClient } from '../../emulator/test-support.js';
+import { closedUrl } from '../../helpers/closedUrl.js';
 import { rejection } from '../../helpers/rejection.js';
+import { TIMEOUT_MS, assertStsAccepts, startMetadataWorld, stubServers } from './metadataFixtures.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const ROLE = 'arn:aws:iam::111111111111:role/service/web-server';
-const NEXT_ROLE = 'arn:aws:iam::222222222222:role/deployer';
-/** Generous: a loaded CI machine must not turn a normal answer into a timeout. */
-const TIMEOUT_MS = 1000;
 
 function source(endpoint: string | undefined): InstanceMetadataSource {
   return {
@@ -35,17 +28,10 @@ function trace(server: MetadataServer): string[] {
   return server.requests.map((r) => `${r.method} ${r.path}${r.ttl === undefined ? '' : ` ttl=${r.ttl}`}${r.metadataToken === undefined ? '' : ' token'} -> ${r.status}`);
 }
 
-/** A throwaway HTTP server for answers the fake does not give; its URL. */
-async function stub(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ url: string; server: Server }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
 describe('fetchInstanceMetadataCredentials', () => {
   let emu: Emulator;
   let md: MetadataServer;
-  const stubs: Server[] = [];
+  const stubs = stubServers();
 
   async function startFake(options: Partial<MetadataServerOptions> = {}): Promise<MetadataServer> {
     await md.close();
@@ -71,17 +57,11 @@ describe('fetchInstanceMetadataCredentials', () => {
   }
 
   beforeEach(async () => {
-    emu = await startEmulator();
-    emu.addRole({ arn: ROLE, trust: [] });
-    emu.addRole({ arn: NEXT_ROLE, trust: [ROLE] });
-    md = await startMetadataServer({ emulator: emu, roleArn: ROLE });
+    ({ emu, md } = await startMetadataWorld(ROLE));
   });
   afterEach(async () => {
     await md.close();
-    for (const server of stubs.splice(0)) {
-      server.closeAllConnections();
-      server.close();
-    }
+    stubs.closeAll();
     await emu.close();
   });
 
@@ -104,12 +84,7 @@ describe('fetchInstanceMetadataCredentials', () => {
   });
 
   it('hands out credentials STS accepts: GetCallerIdentity, then AssumeRole into a role that trusts the instance role', async () => {
-    const credentials = await fetchFrom(md.imdsEndpoint);
-    const keys = { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken ?? '' };
-    const identity = await stsClient(emu, keys).send(new GetCallerIdentityCommand({}));
-    assert.equal(identity.Arn, 'arn:aws:sts::111111111111:assumed-role/web-server/i-0123456789abcdef0');
-    const next = await stsClient(emu, keys).send(new AssumeRoleCommand({ RoleArn: NEXT_ROLE, RoleSessionName: 'hop' }));
-    assert.equal(next.AssumedRoleUser?.Arn, 'arn:aws:sts::222222222222:assumed-role/deployer/hop');
+    await assertStsAccepts(emu, await fetchFrom(md.imdsEndpoint), 'arn:aws:sts::111111111111:assumed-role/web-server/i-0123456789abcdef0');
   });
 
   it('takes an endpoint written with a trailing slash, as botocore needs it', async () => {
@@ -195,11 +170,10 @@ describe('fetchInstanceMetadataCredentials', () => {
   });
 
   it('blanks out the session token where an error answer echoes it', async () => {
-    const { url, server } = await stub((request, response) => {
+    const url = await stubs.start((request, response) => {
       if (request.method === 'PUT') response.end('imds-session-token-1234');
       else response.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ Code: 'Busy', Message: `token ${String(request.headers['x-aws-ec2-metadata-token'])} later` }));
     });
-    stubs.push(server);
     const error = await refused(fetchFrom(url), 'SOURCE_UNAVAILABLE', /answered HTTP 503 to GET \/latest\/meta-data\/iam\/security-credentials\/: Busy: token \*\*\*\* later$/, url);
     assert.ok(!error.message.includes('imds-session-token-1234'));
   });
@@ -212,40 +186,36 @@ describe('fetchInstanceMetadataCredentials', () => {
   });
 
   it('reports an empty role list as no role', async () => {
-    const { url, server } = await stub((request, response) => {
+    const url = await stubs.start((request, response) => {
       response.end(request.method === 'PUT' ? 'token' : '\n');
     });
-    stubs.push(server);
     await refused(fetchFrom(url), 'SOURCE_MISSING', /has no IAM role for this instance \(an empty role list\)$/, url);
   });
 
   it('reports a role detached between the two GETs as missing', async () => {
-    const { url, server } = await stub((request, response) => {
+    const url = await stubs.start((request, response) => {
       if (request.url === '/latest/meta-data/iam/security-credentials/') response.end('gone');
       else if (request.method === 'PUT') response.end('token');
       else response.writeHead(404).end();
     });
-    stubs.push(server);
     await refused(fetchFrom(url), 'SOURCE_MISSING', /has no credentials for the role "gone" \(HTTP 404 to GET \/latest\/meta-data\/iam\/security-credentials\/gone\)$/, url);
   });
 
   it('reports a document with a Code other than Success (the role does not trust EC2) as missing, with its Code and Message', async () => {
-    const { url, server } = await stub((request, response) => {
+    const url = await stubs.start((request, response) => {
       if (request.method === 'PUT') response.end('token');
       else if (request.url === '/latest/meta-data/iam/security-credentials/') response.end('web-server');
       else response.end(JSON.stringify({ Code: 'AssumeRoleUnauthorizedAccess', Message: 'EC2 cannot assume the role web-server.', LastUpdated: '2026-01-01T00:00:00Z' }));
     });
-    stubs.push(server);
     await refused(fetchFrom(url), 'SOURCE_MISSING', /could not get credentials for the role "web-server": AssumeRoleUnauthorizedAccess: EC2 cannot assume the role web-server\.$/, url);
   });
 
   it('refuses a document with an Expiration that is not an RFC 3339 time', async () => {
-    const { url, server } = await stub((request, response) => {
+    const url = await stubs.start((request, response) => {
       if (request.method === 'PUT') response.end('token');
       else if (request.url === '/latest/meta-data/iam/security-credentials/') response.end('web-server');
       else response.end(JSON.stringify({ Code: 'Success', AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', Token: 'session', Expiration: 'tomorrow' }));
     });
-    stubs.push(server);
     const error = await refused(fetchFrom(url), 'SOURCE_UNAVAILABLE', /with a document that has an Expiration that is not an RFC 3339 time$/, url);
     assert.ok(!error.message.includes('ASIAEXAMPLE') && !error.message.includes('secret') && !error.message.includes('session'));
   });
@@ -281,8 +251,7 @@ describe('fetchInstanceMetadataCredentials', () => {
   });
 
   it('reports an endpoint nobody listens on as unreachable', async () => {
-    const { url, server } = await stub(() => undefined);
-    await new Promise((resolve) => server.close(resolve));
+    const url = await closedUrl();
     await refused(fetchFrom(url), 'SOURCE_UNAVAILABLE', /could not be reached \(ECONNREFUSED\) \(the IMDSv2 token request \(PUT \/latest\/api\/token\)\)$/, url);
   });
 

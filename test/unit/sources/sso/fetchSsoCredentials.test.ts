@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AssumeError } from '../../../../src/errors.js';
 import type { SsoSource } from '../../../../src/resolve/plan.js';
@@ -10,29 +10,15 @@ import { formatCacheTime, saveSsoToken, ssoCacheDir, tokenCacheKey } from '../..
 import type { SsoTokenFields } from '../../../../src/sources/sso/ssoTokenCache.js';
 import type { IssuedSsoToken } from '../../../emulator/sso.js';
 import { stsClient } from '../../../emulator/test-support.js';
+import { closedUrl } from '../../../helpers/closedUrl.js';
 import { rejection } from '../../../helpers/rejection.js';
-import { START_URL, closedUrl, ssoSource, startSsoWorld } from './ssoFixtures.js';
-import type { SsoWorld } from './ssoFixtures.js';
+import { START_URL, ssoSource, useSsoWorld } from './ssoFixtures.js';
 
-let world: SsoWorld;
-before(async () => {
-  world = await startSsoWorld();
-});
-after(async () => {
-  await world.close();
-});
-beforeEach(() => {
-  world.newHome();
-  world.fake.reset();
-});
+const world = useSsoWorld();
 
 const session = ssoSource();
 const legacy = ssoSource({ session: undefined });
 const MINUTE = 60_000;
-
-function tokenPath(source: SsoSource): string {
-  return join(ssoCacheDir(world.home), `${tokenCacheKey(source.startUrl.value, source.session)}.json`);
-}
 
 /** The token file `aws sso login` writes for a token the fake issued. */
 function fieldsOf(issued: IssuedSsoToken, overrides: Partial<SsoTokenFields> = {}): SsoTokenFields {
@@ -76,21 +62,21 @@ describe('fetchSsoCredentials', () => {
 
   it('reads a legacy profile\'s token from the file named after the start URL', async () => {
     await cacheToken(legacy);
-    assert.equal(tokenPath(legacy), join(world.home, '.aws', 'sso', 'cache', '7487b5b67d5fa1132cf33fa93ae51ef38cc37752.json'));
+    assert.equal(world.tokenPath(legacy), join(world.home, '.aws', 'sso', 'cache', '7487b5b67d5fa1132cf33fa93ae51ef38cc37752.json'));
     assert.ok((await fetchSsoCredentials(legacy, world.ctx())).sessionToken);
   });
 
   it('asks for `aws sso login --sso-session` or `assume --sso-login` when no token is cached, without a network call', async () => {
     const error = await rejection(fetchSsoCredentials(session, world.ctx()));
     assert.equal(error.code, 'SSO_LOGIN_REQUIRED');
-    assert.equal(error.message, `no SSO access token is cached in ${tokenPath(session)}: log in to SSO session "corp" (${START_URL})`);
+    assert.equal(error.message, `no SSO access token is cached in ${world.tokenPath(session)}: log in to SSO session "corp" (${START_URL})`);
     assert.equal(error.hint, 'Run `aws sso login --sso-session corp` or `assume --sso-login dev`.');
     assert.equal(world.fake.count(), 0);
   });
 
   it('asks for `aws sso login --profile` for the legacy keys, quoting names for the shell', async () => {
     const error = await rejection(fetchSsoCredentials(ssoSource({ session: undefined, profile: "team's dev" }), world.ctx()));
-    assert.equal(error.message, `no SSO access token is cached in ${tokenPath(legacy)}: log in to the SSO start URL ${START_URL} of profile "team's dev"`);
+    assert.equal(error.message, `no SSO access token is cached in ${world.tokenPath(legacy)}: log in to the SSO start URL ${START_URL} of profile "team's dev"`);
     assert.equal(error.hint, "Run `aws sso login --profile 'team'\\''s dev'` or `assume --sso-login 'team'\\''s dev'`.");
   });
 
@@ -106,7 +92,7 @@ describe('fetchSsoCredentials', () => {
     world.clock += 3600_000;
     const error = await rejection(fetchSsoCredentials(legacy, world.ctx()));
     assert.equal(error.code, 'SSO_LOGIN_REQUIRED');
-    assert.equal(error.message, `the SSO access token in ${tokenPath(legacy)} expired at ${issued.expiresAt.toISOString()} and cannot be refreshed: log in to the SSO start URL ${START_URL} of profile "dev"`);
+    assert.equal(error.message, `the SSO access token in ${world.tokenPath(legacy)} expired at ${issued.expiresAt.toISOString()} and cannot be refreshed: log in to the SSO start URL ${START_URL} of profile "dev"`);
     assert.equal(error.hint, 'Run `aws sso login --profile dev` or `assume --sso-login dev`.');
     assert.equal(world.fake.count(), 0);
   });
@@ -131,11 +117,11 @@ describe('fetchSsoCredentials', () => {
     await fetchSsoCredentials(session, world.ctx());
     assert.deepEqual(world.fake.requests.map((r) => r.operation), ['CreateToken', 'GetRoleCredentials']);
     assert.deepEqual(world.fake.requests[0]?.params, { clientId: issued.clientId, clientSecret: issued.clientSecret, grantType: 'refresh_token', refreshToken: issued.refreshToken });
-    const written = JSON.parse(readFileSync(tokenPath(session), 'utf8')) as SsoTokenFields;
+    const written = JSON.parse(readFileSync(world.tokenPath(session), 'utf8')) as SsoTokenFields;
     assert.notEqual(written.accessToken, issued.accessToken);
     assert.notEqual(written.refreshToken, issued.refreshToken);
     assert.deepEqual({ ...written, accessToken: 'new', refreshToken: 'new' }, fieldsOf(issued, { accessToken: 'new', refreshToken: 'new', expiresAt: formatCacheTime(new Date(world.clock + 8 * 3600_000)), extra: 'kept by assume' }));
-    assert.equal(statSync(tokenPath(session)).mode & 0o777, 0o600);
+    assert.equal(statSync(world.tokenPath(session)).mode & 0o777, 0o600);
 
     world.fake.reset();
     await fetchSsoCredentials(session, world.ctx());
@@ -241,10 +227,10 @@ describe('fetchSsoCredentials', () => {
 
   it('reports CONFIG_READ for a token file it cannot read', async () => {
     await cacheToken(session);
-    rmSync(tokenPath(session));
-    mkdirSync(tokenPath(session));
+    rmSync(world.tokenPath(session));
+    mkdirSync(world.tokenPath(session));
     const error = await rejection(fetchSsoCredentials(session, world.ctx()));
     assert.equal(error.code, 'CONFIG_READ');
-    assert.equal(error.message, `cannot read the SSO token cache file ${tokenPath(session)} (EISDIR)`);
+    assert.equal(error.message, `cannot read the SSO token cache file ${world.tokenPath(session)} (EISDIR)`);
   });
 });

@@ -1,11 +1,12 @@
 /** Shared set-up of the SSO source tests: a clock, the STS emulator with the fake Identity Center, a temp HOME, plans. */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, beforeEach } from 'node:test';
 import type { SsoSource } from '../../../../src/resolve/plan.js';
 import type { SsoContext } from '../../../../src/sources/sso/ssoContext.js';
+import { ssoCacheDir, tokenCacheKey } from '../../../../src/sources/sso/ssoTokenCache.js';
 import { startEmulator } from '../../../emulator/emulator.js';
 import type { Emulator } from '../../../emulator/emulator.js';
 import { startSsoFake } from '../../../emulator/sso.js';
@@ -39,6 +40,8 @@ export interface SsoWorld {
   now(): Date;
   /** The context fetchSsoCredentials / ssoLogin get, endpoints on the fake. */
   ctx(overrides?: Partial<SsoContext>): SsoContext;
+  /** Where the token of `source` is cached in HOME, as the AWS CLI names the file. */
+  tokenPath(source: SsoSource): string;
   /** A new empty HOME (the previous one is removed). */
   newHome(): void;
   close(): Promise<void>;
@@ -71,6 +74,7 @@ export async function startSsoWorld(): Promise<SsoWorld> {
     },
     now,
     newHome,
+    tokenPath: (source) => join(ssoCacheDir(state.home), `${tokenCacheKey(source.startUrl.value, source.session)}.json`),
     ctx: (overrides = {}) => ({
       env: { AWS_ENDPOINT_URL_SSO: fake.url, AWS_ENDPOINT_URL_SSO_OIDC: fake.url },
       homeDir: state.home,
@@ -86,11 +90,30 @@ export async function startSsoWorld(): Promise<SsoWorld> {
   };
 }
 
-/** A URL on 127.0.0.1 where nothing listens (a port just freed). */
-export async function closedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  return `http://127.0.0.1:${port}`;
+/**
+ * The world of a test file whose tests share one: started before the first test and closed after
+ * the last, each test with a new empty HOME and a fake that has forgotten its requests and faults.
+ * Registers those hooks where it is called; the world answers once the first hook has run.
+ */
+export function useSsoWorld(): SsoWorld {
+  let started: SsoWorld | undefined;
+  const current = (): SsoWorld => {
+    assert.ok(started, 'the SSO world is used before its before() hook ran');
+    return started;
+  };
+  before(async () => {
+    started = await startSsoWorld();
+  });
+  after(async () => {
+    await started?.close();
+  });
+  beforeEach(() => {
+    current().newHome();
+    current().fake.reset();
+  });
+  // Each read and write goes to the started world, so a test file can hold it in a const.
+  return new Proxy({} as SsoWorld, {
+    get: (_target, key) => Reflect.get(current(), key) as unknown,
+    set: (_target, key, value) => Reflect.set(current(), key, value),
+  });
 }

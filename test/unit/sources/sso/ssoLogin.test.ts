@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import type { SsoSource } from '../../../../src/resolve/plan.js';
+import { describe, it } from 'node:test';
 import { fetchSsoCredentials } from '../../../../src/sources/sso/fetchSsoCredentials.js';
 import { ssoLogin } from '../../../../src/sources/sso/ssoLogin.js';
 import type { SsoLoginContext } from '../../../../src/sources/sso/ssoLogin.js';
-import { formatCacheTime, registrationCacheKey, saveRegistration, ssoCacheDir, tokenCacheKey } from '../../../../src/sources/sso/ssoTokenCache.js';
+import { formatCacheTime, registrationCacheKey, saveRegistration, ssoCacheDir } from '../../../../src/sources/sso/ssoTokenCache.js';
+import { closedUrl } from '../../../helpers/closedUrl.js';
 import { rejection } from '../../../helpers/rejection.js';
-import { START_URL, closedUrl, ssoSource, startSsoWorld } from './ssoFixtures.js';
-import type { SsoWorld } from './ssoFixtures.js';
+import { START_URL, ssoSource, useSsoWorld } from './ssoFixtures.js';
 
-let world: SsoWorld;
-before(async () => {
-  world = await startSsoWorld();
-});
-after(async () => {
-  await world.close();
-});
-beforeEach(() => {
-  world.newHome();
-  world.fake.reset();
-});
+const world = useSsoWorld();
 
 const session = ssoSource();
 const legacy = ssoSource({ session: undefined });
@@ -55,10 +44,6 @@ function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
 
-function tokenFile(source: SsoSource): string {
-  return join(ssoCacheDir(world.home), `${tokenCacheKey(source.startUrl.value, source.session)}.json`);
-}
-
 describe('ssoLogin', () => {
   it('runs the device flow, shows the URL and code, and caches the token as `aws sso login` does', async () => {
     const ctx = loginContext({ approveAt: 2 });
@@ -80,10 +65,10 @@ describe('ssoLogin', () => {
     assert.deepEqual(world.fake.requests[0]?.params, { clientName: 'assume-client-corp', clientType: 'public', scopes: ['sso:account:access'] });
     assert.deepEqual(world.fake.requests[1]?.params.startUrl, START_URL);
 
-    const token = readJson(tokenFile(session));
+    const token = readJson(world.tokenPath(session));
     assert.deepEqual(Object.keys(token), ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken']);
     assert.equal(token.expiresAt, formatCacheTime(new Date(started + 2000 + 8 * 3600_000)));
-    assert.equal(statSync(tokenFile(session)).mode & 0o777, 0o600);
+    assert.equal(statSync(world.tokenPath(session)).mode & 0o777, 0o600);
     for (const secret of [token.accessToken, token.refreshToken, token.clientSecret]) assert.ok(!ctx.output().includes(String(secret)));
     assert.ok(!ctx.output().includes('dc-'), 'the device code is never shown');
 
@@ -154,7 +139,7 @@ describe('ssoLogin', () => {
   it('logs in with the legacy profile keys without scopes, as the AWS CLI does, under the start URL\'s file', async () => {
     await ssoLogin(legacy, loginContext({ approveAt: 1 }));
     assert.deepEqual(world.fake.requests[0]?.params, { clientName: `assume-client-${Math.floor((world.clock - 1000) / 1000)}`, clientType: 'public' });
-    const token = readJson(tokenFile(legacy));
+    const token = readJson(world.tokenPath(legacy));
     assert.equal(token.refreshToken, undefined);
     assert.deepEqual(Object.keys(readJson(join(ssoCacheDir(world.home), `${registrationCacheKey(START_URL, 'eu-west-1', undefined, undefined)}.json`))), ['clientId', 'clientSecret', 'expiresAt']);
     assert.ok((await fetchSsoCredentials(legacy, world.ctx())).sessionToken);
