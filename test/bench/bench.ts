@@ -13,7 +13,8 @@
  * Children are spawned asynchronously: the emulator answers from this same event loop.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -251,9 +252,28 @@ async function bench(options: BenchOptions, work: string, emu: Emulator): Promis
   await measureRowRss(rssMethod, warmRow, rssRuns, warm, isCredentialProcessJson);
   rows.push(warmRow);
 
+  // Bound of row 2: the least any Node.js program answering from a file cache does (ESM, node:crypto, read one entry, print it).
+  const entryDir = join(warmCache, 'assume');
+  const entryFile = join(entryDir, readdirSync(entryDir).find((name) => name.endsWith('.json')) ?? 'missing.json');
+  const readerScript = join(work, 'cache-reader.mjs');
+  writeFileSync(readerScript, "import { createHash } from 'node:crypto';\nimport { readFile } from 'node:fs/promises';\nconst text = await readFile(process.argv[2], 'utf8');\ncreateHash('sha256').update(text).digest('hex');\nprocess.stdout.write(text);\n");
+  rows.push(await measureRow(emu, spec('2b', 'bound of row 2: a 5-line ESM script that imports node:crypto, reads the cache entry and prints it', () => ({ file: process.execPath, args: [readerScript, entryFile], env: baseEnv }), undefined)));
+
   const coldRow = await measureRow(emu, spec('3', 'the same, cold cache (one AssumeRole)', cold, isCredentialProcessJson));
   await measureRowRss(rssMethod, coldRow, rssRuns, cold, isCredentialProcessJson);
   rows.push(coldRow);
+
+  // Bound of row 3: the least any SDK-based program does for one AssumeRole (load @aws-sdk/client-sts, sign, one call, print).
+  const stsEntry = createRequire(import.meta.url).resolve('@aws-sdk/client-sts');
+  const sdkScript = join(work, 'sdk-assume-role.cjs');
+  writeFileSync(
+    sdkScript,
+    `process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';\n` +
+      `const { STSClient, AssumeRoleCommand } = require(${JSON.stringify(stsEntry)});\n` +
+      `const client = new STSClient({ region: 'us-east-1', endpoint: process.env.AWS_ENDPOINT_URL_STS, credentials: { accessKeyId: ${JSON.stringify(user.accessKeyId)}, secretAccessKey: ${JSON.stringify(user.secretAccessKey)} } });\n` +
+      `client.send(new AssumeRoleCommand({ RoleArn: ${JSON.stringify(targetRole)}, RoleSessionName: 'bound' })).then((r) => { process.stdout.write(JSON.stringify(r.Credentials)); });\n`,
+  );
+  rows.push(await measureRow(emu, spec('3b', 'bound of row 3: a 4-line CommonJS script that loads @aws-sdk/client-sts and makes one AssumeRole', () => ({ file: process.execPath, args: [sdkScript], env: baseEnv }), undefined)));
 
   const chainRow = await measureRow(
     emu,
@@ -305,7 +325,13 @@ async function bench(options: BenchOptions, work: string, emu: Emulator): Promis
       const cache = freshCache();
       const logged = emu.requests.length;
       const start = performance.now();
-      const results = await Promise.all(Array.from({ length: parallelCalls }, () => run(assume('target', { XDG_CACHE_HOME: cache }))));
+      // --timeout 60: the emulator answers from this process's event loop, which is also spawning the 50 children; a
+      // request read late must not make the SDK retry (a second AssumeRole would fail the row's exactly-one check).
+      const batchCommand = (): Command => {
+        const command = assume('target', { XDG_CACHE_HOME: cache });
+        return { ...command, args: ['--timeout', '60', ...command.args] };
+      };
+      const results = await Promise.all(Array.from({ length: parallelCalls }, () => run(batchCommand())));
       const ms = performance.now() - start;
       results.forEach((result, index) => {
         check(`${what}, call ${index + 1}`, result, isCredentialProcessJson);
@@ -324,6 +350,24 @@ async function bench(options: BenchOptions, work: string, emu: Emulator): Promis
     },
   });
   rows.push(batchRow);
+
+  // Bound of row 7: 50 Node.js processes started at once, doing nothing, on this machine's CPUs.
+  rows.push(
+    await measureRow(emu, {
+      id: '7b',
+      label: `bound of row 7: ${parallelCalls} parallel \`node -e 0\` (wall time of the batch)`,
+      runs: options.batches,
+      warmup: batchWarmup,
+      once: async (what) => {
+        const start = performance.now();
+        const results = await Promise.all(Array.from({ length: parallelCalls }, () => run(floor)));
+        results.forEach((result, index) => {
+          check(`${what}, process ${index + 1}`, result, undefined);
+        });
+        return performance.now() - start;
+      },
+    }),
+  );
 
   const base = floorRow.medianMs;
   const table = markdownTable(
@@ -348,6 +392,14 @@ async function bench(options: BenchOptions, work: string, emu: Emulator): Promis
     { name: `${parallelCalls} parallel cold calls <= 3x one cold call (row 7 / row 3)`, kind: 'max', limit: 3, measured: ratio(batchRow.medianMs, coldRow.medianMs) },
     { name: 'peak memory, warm cache <= 1.3x `node -e 0` (row 2 / row 1)', kind: 'max', limit: 1.3, measured: ratio(warmRow.rssKib, floorRow.rssKib) },
   ];
+  const row = (id: string): RowResult | undefined => rows.find((r) => r.id === id);
+  const bound = (id: string, of: RowResult | undefined, what: string): void => {
+    const measured = ratio(row(id)?.medianMs, of?.medianMs);
+    if (measured !== undefined) notes.push(`Bound: row ${id} is ${measured.toFixed(2)}x ${what}.`);
+  };
+  bound('2b', floorRow, '`node -e 0`: what any Node.js program answering from a file cache costs, against the warm target of 1.3x');
+  bound('3b', floorRow, '`node -e 0`: what any program built on the AWS SDK for JavaScript costs for one AssumeRole, against the cold target of 2.0x');
+  bound('7b', floorRow, `\`node -e 0\`: ${parallelCalls} bare Node.js processes at once on ${cpus().length} CPU(s), against the parallel target of 3x one cold call`);
   const targetTable = markdownTable(
     ['target', 'measured', 'result'],
     targets.map((target) => [target.name, target.measured === undefined ? 'n/a' : `${target.measured.toFixed(2)}x`, targetVerdict(target)]),
