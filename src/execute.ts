@@ -3,6 +3,7 @@ import type { CacheEntry } from './cache/cacheEntry.js';
 import { isFresh } from './cache/cacheEntry.js';
 import type { CredentialCache } from './cache/createFileCache.js';
 import type { Credentials } from './credentials.js';
+import type { NetworkSettings } from './net/networkSettings.js';
 import type { AssumeRoleHop, Plan, SourceStep, SsoSource, WebIdentitySource } from './resolve/plan.js';
 import type { AssumeRoleRequest, RoleAssumer, SessionTokenGetter, StsCallOptions } from './sts/types.js';
 
@@ -30,6 +31,8 @@ export interface ExecuteDeps {
    * calls AssumeRoleWithWebIdentity or SSO, asks the instance or container endpoint.
    */
   readonly fetchSource: (source: FetchedSource) => Promise<SourceResult>;
+  /** Proxy and certificate authorities for STS calls. */
+  readonly network?: NetworkSettings | undefined;
   /** Who is asking, for generated session names (see defaultSessionName). */
   readonly caller?: string | undefined;
 }
@@ -163,7 +166,7 @@ class PlanExecution {
     private readonly plan: Plan,
     private readonly deps: ExecuteDeps,
   ) {
-    this.options = { target: plan.sts, timeoutMs: deps.timeoutMs, maxAttempts: deps.maxAttempts };
+    this.options = { target: plan.sts, timeoutMs: deps.timeoutMs, maxAttempts: deps.maxAttempts, network: deps.network };
   }
 
   async readFresh(cache: CredentialCache, key: string, honourRefresh = true): Promise<ExecuteResult | undefined> {

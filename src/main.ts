@@ -26,6 +26,7 @@ import { envDigest, fileIdentity, recordingEnv, shortcutKey } from './cache/shor
 import { resolveCacheDir } from './cache/resolveCacheDir.js';
 import { cacheCommand } from './commands/cacheCommand.js';
 import { createMfaCodeSource } from './mfa/createMfaCodeSource.js';
+import { networkSettings } from './net/networkSettings.js';
 import { fetchSource } from './sources/fetchSource.js';
 import { assumeRoleWithWebIdentity } from './sts/assumeRoleWithWebIdentity.js';
 import { createTtyMfaPrompt } from './prompt/createTtyMfaPrompt.js';
@@ -207,6 +208,7 @@ async function resolveAndExecute(
   const recording = recordingEnv(env);
   const plan = resolvePlan(config, recording.env, resolveOptions);
   const caller = callerName(env);
+  const network = networkSettings(env);
   if (options.ssoLogin) {
     if (plan.source.kind !== 'sso') {
       throw new AssumeError('USAGE', `--sso-login signs in to an SSO session, and profile "${plan.profile ?? 'default'}" does not start from one`, {
@@ -234,11 +236,12 @@ async function resolveAndExecute(
         timeoutMs: options.timeoutMs,
         processTimeoutMs,
         profileChain: plan.profileChain,
-        sts: { target: plan.sts, timeoutMs: options.timeoutMs, maxAttempts },
+        sts: { target: plan.sts, timeoutMs: options.timeoutMs, maxAttempts, network },
         assumeRoleWithWebIdentity: deps.assumeRoleWithWebIdentity ?? assumeRoleWithWebIdentity,
         sessionName: () => defaultSessionName(now(), caller),
       }),
     caller,
+    network,
   });
   const chainKey = finalCacheKey(plan);
   if (cache !== undefined && shortcut !== undefined && chainKey !== undefined) {

@@ -13,7 +13,7 @@ export interface SourceContext {
   readonly processTimeoutMs: number;
   /** The profiles being resolved, passed on to a credential_process (recursion guard). */
   readonly profileChain: readonly string[];
-  /** STS settings for AssumeRoleWithWebIdentity. */
+  /** STS settings for AssumeRoleWithWebIdentity; their `network` also serves SSO. */
   readonly sts: StsCallOptions;
   readonly assumeRoleWithWebIdentity: WebIdentityRoleAssumer;
   /** The session name for a web identity with none configured. */

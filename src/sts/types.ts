@@ -1,4 +1,5 @@
 import type { Credentials } from '../credentials.js';
+import type { NetworkSettings } from '../net/networkSettings.js';
 import type { SessionTag, StsTarget } from '../resolve/plan.js';
 
 /** The parameters of one sts:AssumeRole call, camelCase. */
@@ -44,6 +45,8 @@ export interface AssumeRoleResult {
 
 /** Where and how STS is called: the plan's target plus the network settings of this run. */
 export interface StsCallOptions {
+  /** Proxy and certificate authorities for the call; absent: direct, system CAs. */
+  readonly network?: NetworkSettings | undefined;
   readonly target: StsTarget;
   /** Per-attempt timeout for connecting and for each answer, in milliseconds. */
   readonly timeoutMs: number;
