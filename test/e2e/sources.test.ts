@@ -330,6 +330,29 @@ role_session_name = deploy-run
         '  hint: Get a fresh token from the identity provider (on EKS the kubelet rewrites the token file; in CI, request a new OIDC token), then run assume again.\n',
     );
   });
+  it('fails with exit 7 on an answer that is not XML (not retried: it is no transient error), and succeeds once STS answers again', async () => {
+    const { home } = webIdentityHome(token());
+    emu.fault({ action: 'AssumeRoleWithWebIdentity', kind: 'malformed', times: 1 });
+    const result = await runAssume(['--format', 'json', 'wi'], env(home));
+    assert.equal(result.code, 7, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^assume: STS at http:\/\/127\.0\.0\.1:\d+ gave an answer assume could not read, for assuming arn:aws:iam::222222222222:role\/ci \(profile "wi"\)\n {2}hint: .+\n$/);
+    assertNoSecret(result.stderr);
+    assert.equal(emu.count('AssumeRoleWithWebIdentity'), 1);
+    succeeded(await runAssume(['--format', 'json', 'wi'], env(home)));
+  });
+
+  it('gives up on a slow STS within --timeout for each of its 3 attempts, with exit 7', async () => {
+    const { home } = webIdentityHome(token());
+    emu.fault({ action: 'AssumeRoleWithWebIdentity', kind: 'slow', times: 3, delayMs: 10_000 });
+    const started = Date.now();
+    const result = await runAssume(['--format', 'json', '--timeout', '1', 'wi'], env(home));
+    const ms = Date.now() - started;
+    assert.equal(result.code, 7, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^assume: could not reach STS at http:\/\/127\.0\.0\.1:\d+ for assuming arn:aws:iam::222222222222:role\/ci \(profile "wi"\): no answer before the timeout of 1 s \(3 attempts\)\n {2}hint: .+\n$/);
+    assert.ok(ms < 9_000, `${ms} ms: 3 attempts of 1 s and the back-off, not the 10 s of the slow answers`);
+  });
 });
 
 describe('IAM Identity Center (sso_session, legacy sso_start_url)', () => {
