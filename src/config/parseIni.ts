@@ -35,12 +35,13 @@ export interface IniDocument {
  */
 const WS = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const LEADING_WS = new RegExp(`^[${WS}]+`);
-const TRAILING_WS = new RegExp(`[${WS}]+$`);
+/** One whitespace character: pyRstrip walks back with it (a `[ws]+$` regex is quadratic on a long inner run). */
+const WS_CHAR = new RegExp(`^[${WS}]$`);
 const NON_WS = new RegExp(`[^${WS}]`);
 /** RawConfigParser.SECTCRE, applied with `match` (anchored at the start only): `[` anything `]`, greedy. */
 const SECTION_HEADER = /^\[(.+)\]/s;
-/** RawConfigParser.OPTCRE: the first `=` or `:` separates the key from the value. */
-const OPTION_LINE = new RegExp(`^(.*?)[${WS}]*([=:])[${WS}]*(.*)$`, 's');
+/** RawConfigParser.OPTCRE's separators: the first `=` or `:` separates the key from the value. */
+const SEPARATOR = /[=:]/;
 /** The line boundaries of Python's `str.splitlines()`, used by botocore's `_parse_nested`. */
 const LINE_BREAKS = '\\n\\r\\v\\f\\x1c\\x1d\\x1e\\x85\\u2028\\u2029';
 const PY_SPLITLINES = new RegExp(`\\r\\n|[${LINE_BREAKS}]`);
@@ -55,7 +56,20 @@ function pyStrip(text: string): string {
 }
 
 function pyRstrip(text: string): string {
-  return text.replace(TRAILING_WS, '');
+  let end = text.length;
+  while (end > 0 && WS_CHAR.test(text.charAt(end - 1))) end -= 1;
+  return text.slice(0, end);
+}
+
+/**
+ * RawConfigParser.OPTCRE, `(.*?)\s*([=:])\s*(.*)$`, without a regex: the key before the first
+ * separator (trailing whitespace removed), the separator, the value after it (leading
+ * whitespace removed). Linear in the line's length, whatever it holds.
+ */
+function splitOption(text: string): [key: string, separator: string, value: string] | undefined {
+  const at = text.search(SEPARATOR);
+  if (at === -1) return undefined;
+  return [pyRstrip(text.slice(0, at)), text.charAt(at), text.slice(at + 1).replace(LEADING_WS, '')];
 }
 
 /** A value as read so far: its first line and any continuation lines (`''` for blank ones). */
@@ -172,8 +186,8 @@ export function parseIni(text: string, file: string): IniDocument {
       );
     }
 
-    const match = OPTION_LINE.exec(value);
-    if (match === null) {
+    const match = splitOption(value);
+    if (match === undefined) {
       throw parseError(
         file,
         lineNo,
@@ -181,12 +195,12 @@ export function parseIni(text: string, file: string): IniDocument {
         'Write it as key = value, or start it with # to make it a comment: the AWS CLI refuses the whole file otherwise.',
       );
     }
-    const written = match[1] ?? '';
+    const [written, separator, optionValue] = match;
     if (written === '') {
       throw parseError(
         file,
         lineNo,
-        `setting in [${shown(current.name)}] has no key before "${match[2] ?? '='}"`,
+        `setting in [${shown(current.name)}] has no key before "${separator}"`,
         'Write it as key = value: the AWS CLI refuses the whole file otherwise.',
       );
     }
@@ -201,7 +215,7 @@ export function parseIni(text: string, file: string): IniDocument {
         'Keep one of the two lines (keys are case-insensitive): the AWS CLI refuses a file with a repeated key.',
       );
     }
-    option = { line: lineNo, parts: [{ text: pyStrip(match[3] ?? ''), line: lineNo }] };
+    option = { line: lineNo, parts: [{ text: pyStrip(optionValue), line: lineNo }] };
     current.options.set(key, option);
   }
 

@@ -1,5 +1,6 @@
 import type { AwsConfig, Origin, Section, Setting } from '../config/types.js';
 import { AssumeError } from '../errors.js';
+import { quote } from '../util/quote.js';
 import { suggestNames } from '../util/suggest.js';
 import type { AssumeRoleHop, Plan, SessionTag, SourceStep, Sourced, SsoSource, StsTarget, ValueSource, WebIdentitySource } from './plan.js';
 import {
@@ -230,7 +231,7 @@ class ChainResolver {
       const close = suggestNames(sourceName, this.config.profiles.keys());
       throw new AssumeError(
         'CONFIG_INVALID',
-        `the source_profile "${sourceName}" named in profile "${name}" (${formatOrigin(sourceProfile.origin)}) does not exist`,
+        `the source_profile ${quote(sourceName)} named in profile "${name}" (${formatOrigin(sourceProfile.origin)}) does not exist`,
         { hint: close.length > 0 ? `Did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : 'Add that profile, or point source_profile at one that exists.' },
       );
     }
@@ -316,7 +317,7 @@ class ChainResolver {
         const close = suggestNames(sessionSetting.value, this.config.ssoSessions.keys());
         throw new AssumeError(
           'CONFIG_INVALID',
-          `the sso_session "${sessionSetting.value}" named in profile "${section.name}" (${formatOrigin(sessionSetting.origin)}) does not exist`,
+          `the sso_session ${quote(sessionSetting.value)} named in profile "${section.name}" (${formatOrigin(sessionSetting.origin)}) does not exist`,
           { hint: close.length > 0 ? `Did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : `Add an [sso-session ${sessionSetting.value}] section with sso_start_url and sso_region.` },
         );
       }
@@ -367,7 +368,7 @@ class ChainResolver {
     if (value === 'EcsContainer') return { kind: 'container', profile, uri: this.containerUri(profile, setting) };
     throw new AssumeError(
       'CONFIG_INVALID',
-      `credential_source = "${value}" in profile "${profile}" (${formatOrigin(setting.origin)}) is not valid`,
+      `credential_source = ${quote(value)} in profile "${profile}" (${formatOrigin(setting.origin)}) is not valid`,
       { hint: `Use one of ${credentialSources.join(', ')} (the AWS CLI's names, case-sensitive).` },
     );
   }
@@ -452,7 +453,7 @@ function durationSetting(section: Section): Sourced<number> | undefined {
   const duration = sourcedSetting(section, 'duration_seconds');
   if (duration === undefined) return undefined;
   if (!/^\d+$/.test(duration.value)) {
-    throw new AssumeError('CONFIG_INVALID', `duration_seconds = "${duration.value}" in profile "${section.name}" ${describeFrom(duration.from)} is not a whole number of seconds`, {
+    throw new AssumeError('CONFIG_INVALID', `duration_seconds = ${quote(duration.value)} in profile "${section.name}" ${describeFrom(duration.from)} is not a whole number of seconds`, {
       hint: `Use a number of seconds from ${minDurationSeconds} to ${maxDurationSeconds}, e.g. duration_seconds = 3600.`,
     });
   }
@@ -478,7 +479,7 @@ function tagsSetting(section: Section): Sourced<readonly SessionTag[]> | undefin
   const tags = splitList(setting.value).map((item) => {
     const equals = item.indexOf('=');
     if (equals <= 0) {
-      throw new AssumeError('CONFIG_INVALID', `session_tags in profile "${section.name}" ${describeFrom(from)}: "${item}" is not Key=Value`, {
+      throw new AssumeError('CONFIG_INVALID', `session_tags in profile "${section.name}" ${describeFrom(from)}: ${quote(item)} is not Key=Value`, {
         hint: 'Write session_tags = Project=apollo, Team=data, or one "Key = Value" per indented line below session_tags =.',
       });
     }
@@ -578,12 +579,12 @@ function validateHop(hop: AssumeRoleHop): void {
   const who = hop.profile === undefined ? '' : ` in profile "${hop.profile}"`;
   const { roleArn, roleSessionName, externalId, durationSeconds, mfaSerial } = hop;
   if (!roleArnPattern.test(roleArn.value)) {
-    throw invalid(roleArn.from, `role_arn "${roleArn.value}"${who} is not a role ARN`, 'A role ARN looks like arn:aws:iam::123456789012:role/NAME.');
+    throw invalid(roleArn.from, `role_arn ${quote(roleArn.value)}${who} is not a role ARN`, 'A role ARN looks like arn:aws:iam::123456789012:role/NAME.');
   }
   if (roleSessionName !== undefined && !sessionNamePattern.test(roleSessionName.value)) {
     throw invalid(
       roleSessionName.from,
-      `role session name "${roleSessionName.value}"${who} is not valid`,
+      `role session name ${quote(roleSessionName.value)}${who} is not valid`,
       'A session name is 2 to 64 characters of letters, digits and + = , . @ _ -.',
     );
   }
@@ -598,7 +599,7 @@ function validateHop(hop: AssumeRoleHop): void {
     );
   }
   if (mfaSerial !== undefined && !mfaSerialPattern.test(mfaSerial.value)) {
-    throw invalid(mfaSerial.from, `mfa_serial "${mfaSerial.value}"${who} is not an MFA device ARN or serial number`, 'It looks like arn:aws:iam::123456789012:mfa/NAME.');
+    throw invalid(mfaSerial.from, `mfa_serial ${quote(mfaSerial.value)}${who} is not an MFA device ARN or serial number`, 'It looks like arn:aws:iam::123456789012:mfa/NAME.');
   }
   validateSessionParameters(hop, who);
 }
@@ -613,13 +614,13 @@ function validateSessionParameters(hop: AssumeRoleHop, who: string): void {
     const seen = new Set<string>();
     for (const { key, value } of tags.value) {
       if (!tagKeyPattern.test(key)) {
-        throw invalid(tags.from, `session tag key "${key}"${who} is not valid`, 'A tag key is 1 to 128 letters, digits, spaces and _ . : / = + - @.');
+        throw invalid(tags.from, `session tag key ${quote(key)}${who} is not valid`, 'A tag key is 1 to 128 letters, digits, spaces and _ . : / = + - @.');
       }
       if (!tagValuePattern.test(value)) {
-        throw invalid(tags.from, `the value of session tag "${key}"${who} is not valid`, 'A tag value is up to 256 letters, digits, spaces and _ . : / = + - @.');
+        throw invalid(tags.from, `the value of session tag ${quote(key)}${who} is not valid`, 'A tag value is up to 256 letters, digits, spaces and _ . : / = + - @.');
       }
       if (seen.has(key.toLowerCase())) {
-        throw invalid(tags.from, `session tag "${key}"${who} is given twice (STS compares tag keys ignoring case)`, 'Keep one tag per key.');
+        throw invalid(tags.from, `session tag ${quote(key)}${who} is given twice (STS compares tag keys ignoring case)`, 'Keep one tag per key.');
       }
       seen.add(key.toLowerCase());
     }
@@ -628,11 +629,11 @@ function validateSessionParameters(hop: AssumeRoleHop, who: string): void {
     const keys = new Set((tags?.value ?? []).map((tag) => tag.key.toLowerCase()));
     const stray = transitiveTagKeys.value.find((key) => !keys.has(key.toLowerCase()));
     if (stray !== undefined) {
-      throw invalid(transitiveTagKeys.from, `transitive tag "${stray}"${who} is not one of the session tags`, `Add a tag ${stray}=VALUE (session_tags or --tag), or drop it from the transitive ones.`);
+      throw invalid(transitiveTagKeys.from, `transitive tag ${quote(stray)}${who} is not one of the session tags`, `Add a tag ${stray}=VALUE (session_tags or --tag), or drop it from the transitive ones.`);
     }
   }
   if (sourceIdentity !== undefined && (!sourceIdentityPattern.test(sourceIdentity.value) || sourceIdentity.value.toLowerCase().startsWith('aws:'))) {
-    throw invalid(sourceIdentity.from, `source identity "${sourceIdentity.value}"${who} is not valid`, 'A source identity is 2 to 64 characters of letters, digits and + = , . @ _ -, not starting with aws:.');
+    throw invalid(sourceIdentity.from, `source identity ${quote(sourceIdentity.value)}${who} is not valid`, 'A source identity is 2 to 64 characters of letters, digits and + = , . @ _ -, not starting with aws:.');
   }
   if (policyArns !== undefined) {
     if (policyArns.value.length > maxPolicyArns) {
@@ -640,7 +641,7 @@ function validateSessionParameters(hop: AssumeRoleHop, who: string): void {
     }
     const bad = policyArns.value.find((arn) => !policyArnPattern.test(arn));
     if (bad !== undefined) {
-      throw invalid(policyArns.from, `"${bad}"${who} is not a managed policy ARN`, 'A policy ARN looks like arn:aws:iam::aws:policy/ReadOnlyAccess or arn:aws:iam::123456789012:policy/NAME.');
+      throw invalid(policyArns.from, `${quote(bad)}${who} is not a managed policy ARN`, 'A policy ARN looks like arn:aws:iam::aws:policy/ReadOnlyAccess or arn:aws:iam::123456789012:policy/NAME.');
     }
   }
 }
@@ -650,10 +651,10 @@ function validateSource(source: SourceStep): void {
   if (source.kind !== 'webIdentity') return;
   const who = source.profile === undefined ? '' : ` in profile "${source.profile}"`;
   if (!roleArnPattern.test(source.roleArn.value)) {
-    throw invalid(source.roleArn.from, `role_arn "${source.roleArn.value}"${who} is not a role ARN`, 'A role ARN looks like arn:aws:iam::123456789012:role/NAME.');
+    throw invalid(source.roleArn.from, `role_arn ${quote(source.roleArn.value)}${who} is not a role ARN`, 'A role ARN looks like arn:aws:iam::123456789012:role/NAME.');
   }
   if (source.roleSessionName !== undefined && !sessionNamePattern.test(source.roleSessionName.value)) {
-    throw invalid(source.roleSessionName.from, `role session name "${source.roleSessionName.value}"${who} is not valid`, 'A session name is 2 to 64 characters of letters, digits and + = , . @ _ -.');
+    throw invalid(source.roleSessionName.from, `role session name ${quote(source.roleSessionName.value)}${who} is not valid`, 'A session name is 2 to 64 characters of letters, digits and + = , . @ _ -.');
   }
 }
 
@@ -707,7 +708,7 @@ function configuredEndpoint(config: AwsConfig, profile: Section): Sourced<string
     if (services === undefined) {
       throw new AssumeError(
         'CONFIG_INVALID',
-        `profile "${profile.name}" names services = ${servicesName.value} (${formatOrigin(servicesName.origin)}), but there is no [services ${servicesName.value}] section`,
+        `profile "${profile.name}" names services = ${quote(servicesName.value)} (${formatOrigin(servicesName.origin)}), but there is no [services ${servicesName.value}] section`,
         { hint: `Add a [services ${servicesName.value}] section, or remove the services key.` },
       );
     }

@@ -389,3 +389,31 @@ describe('parseIni', () => {
     assert.deepEqual(plain(parseIni('[DEFAULT]\ns3 =\n  junk\n', FILE)), []);
   });
 });
+
+describe('parseIni on long lines', () => {
+  // A `[ws]+$` or `(.*?)\s*([=:])` regex takes seconds on a line with a long inner run of
+  // whitespace (30,000 spaces took 2.5 s, 1 MiB hung): parsing must stay linear.
+  for (const [name, line] of [
+    ['inside a value', `region = a${' '.repeat(1_048_576)}b`],
+    ['inside a key', `a${' '.repeat(1_048_576)}b = x`],
+    ['in a line with no separator', `a${'\t'.repeat(1_048_576)}b`],
+    ['after the value', `region = a${' '.repeat(1_048_576)}`],
+  ] as const) {
+    it(`reads a 1 MiB run of whitespace ${name} in well under a second`, () => {
+      const start = performance.now();
+      try {
+        parseIni(`[default]\n${line}\n`, '/c');
+      } catch (error) {
+        assert.ok(error instanceof AssumeError, String(error));
+      }
+      const ms = performance.now() - start;
+      assert.ok(ms < 1_000, `${ms.toFixed(0)} ms`);
+    });
+  }
+
+  it('keeps the value exact around a long inner run of whitespace, and strips the outer ones', () => {
+    const inner = ' '.repeat(100_000);
+    const parsed = parseIni(`[default]\nregion   =   a${inner}b   \n`, '/c');
+    assert.equal(parsed.sections[0]?.settings.get('region')?.value, `a${inner}b`);
+  });
+});

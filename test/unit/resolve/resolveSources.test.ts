@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { AssumeError } from '../../../src/errors.js';
 import type { Plan } from '../../../src/resolve/plan.js';
 import { resolvePlan } from '../../../src/resolve/resolvePlan.js';
 import type { Env, ResolveOptions } from '../../../src/resolve/resolvePlan.js';
@@ -241,6 +242,21 @@ session_tags = Team=data, Env=prod
     refusal(() => tagged('session_tags = A=1\ntransitive_session_tags = B\n'), 'CONFIG_INVALID', /transitive tag "B" .* is not one of the session tags/);
     refusal(() => tagged('source_identity = a b\n'), 'CONFIG_INVALID', /source identity "a b"/);
     refusal(() => tagged('session_policy_arns = arn:aws:iam::aws:role/X\n'), 'CONFIG_INVALID', /is not a managed policy ARN/);
-    refusal(() => plan(config, { profile: 'inline', tags: [{ key: 'x'.repeat(129), value: '' }] }), 'USAGE', /session tag key "x+" .* \(--tag\)/);
+    refusal(() => plan(config, { profile: 'inline', tags: [{ key: 'x'.repeat(129), value: '' }] }), 'USAGE', /session tag key "x{100}\.\.\." in profile "inline" is not valid \(--tag\)/);
+  });
+});
+
+describe('resolvePlan: values in messages', () => {
+  it('never quotes the continuation lines of a value: an indented secret under role_arn stays off stderr', () => {
+    const config = `[profile base]\naws_access_key_id = AKIA0000000000000001\naws_secret_access_key = s\n[profile p]\nrole_arn = arn:aws:iam::1:role/x\n  aws_secret_access_key = SECRETSECRETSECRET\nsource_profile = base\n`;
+    assert.throws(
+      () => resolvePlan(configFrom(config), {}, { profile: 'p' }),
+      (error: unknown) => {
+        assert.ok(error instanceof AssumeError);
+        assert.equal(error.message, 'role_arn "arn:aws:iam::1:role/x" (and 1 more line, not shown) in profile "p" is not a role ARN (/home/u/.aws/config:5)');
+        assert.ok(!`${error.message}${error.hint ?? ''}`.includes('SECRET'));
+        return true;
+      },
+    );
   });
 });
