@@ -1,6 +1,7 @@
 import type { Origin } from '../config/types.js';
 import type { Credentials } from '../credentials.js';
 import { AssumeError } from '../errors.js';
+import { redactKeyIds } from '../util/redact.js';
 import type { Env } from '../resolve/resolvePlan.js';
 import { formatOrigin, profileChainVariable } from '../resolve/resolvePlan.js';
 import { runProgram } from '../util/runProgram.js';
@@ -66,7 +67,8 @@ export async function fetchProcessCredentials(source: ProcessSource, options: Pr
   }
   if (result.kind === 'timeout') throw fail(`did not finish within ${options.timeoutMs / 1000} s`, 'Check that the program does not wait for input.');
   if (result.code !== 0) {
-    const detail = stderrTail(result.stderr);
+    // The program's own words, but never a key id it may have printed (shown as ****WXYZ).
+    const detail = redactKeyIds(stderrTail(result.stderr));
     throw fail(
       `failed with ${result.signal === null ? `exit code ${String(result.code)}` : `signal ${result.signal}`}${detail === '' ? '' : `: ${detail}`}`,
       'Run the command by hand to see what it needs.',

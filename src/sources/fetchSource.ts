@@ -37,7 +37,7 @@ export async function fetchSource(source: FetchedSource, ctx: SourceContext): Pr
     }
     case 'sso': {
       const { fetchSsoCredentials } = await import('./sso/fetchSsoCredentials.js');
-      return { credentials: await fetchSsoCredentials(source, { env: ctx.env, homeDir: ctx.homeDir, now: ctx.now, timeoutMs: ctx.timeoutMs }) };
+      return { credentials: await fetchSsoCredentials(source, { env: ctx.env, homeDir: ctx.homeDir, now: ctx.now, timeoutMs: ctx.timeoutMs, network: ctx.sts.network }) };
     }
     case 'instanceMetadata': {
       const { fetchInstanceMetadataCredentials } = await import('./fetchInstanceMetadataCredentials.js');

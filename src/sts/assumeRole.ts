@@ -44,6 +44,7 @@ export const assumeRole: RoleAssumer = async (source, request, options) => {
       action: 'sts:AssumeRole',
       roleArn: request.roleArn,
       redact: [request.policy],
+      sourceAccessKeyId: source.accessKeyId,
       profile: request.profile,
       endpoint: describeEndpoint(options.target),
       attempts: options.maxAttempts,

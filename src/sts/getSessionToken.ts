@@ -19,6 +19,7 @@ export const getSessionToken: SessionTokenGetter = async (source, request, optio
   } catch (error) {
     throw mapStsError(error, {
       action: `sts:GetSessionToken with MFA device ${request.serialNumber}${request.profile ? ` (profile "${request.profile}")` : ''}`,
+      sourceAccessKeyId: source.accessKeyId,
       endpoint: describeEndpoint(options.target),
       attempts: options.maxAttempts,
       timeoutMs: options.timeoutMs,

@@ -1,4 +1,6 @@
 import { AssumeError } from '../errors.js';
+import { redactKeyIds } from '../util/redact.js';
+import { certificateErrorCode, findNetworkFailure, untrustedCertificate } from '../net/networkFailure.js';
 
 /** What was being attempted, so the message can name it. */
 export interface StsErrorContext {
@@ -16,6 +18,8 @@ export interface StsErrorContext {
    * session policy text): AWS echoes a member's value in a ValidationError, and these are cut out.
    */
   readonly redact?: readonly (string | undefined)[] | undefined;
+  /** The access key id the request was signed with: shown as ****WXYZ where AWS quotes it back. */
+  readonly sourceAccessKeyId?: string | undefined;
 }
 
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
@@ -154,19 +158,34 @@ function accessDeniedHint(awsMessage: string, context: StsErrorContext): string 
   return "Check that the role's trust policy allows the caller named above, and that external_id and mfa_serial match what the role requires.";
 }
 
+/** A TLS certificate error that did not come through the client's own check (see stsClient), worded without a CA file. */
+function certificateFailure(error: unknown, endpoint: string): ReturnType<typeof findNetworkFailure> {
+  const code = certificateErrorCode(error);
+  if (code === undefined) return undefined;
+  const host = URL.canParse(endpoint) ? new URL(endpoint).hostname : endpoint;
+  return untrustedCertificate(host, code, undefined, error);
+}
+
 /**
  * Turns an error from the AWS SDK's STS client into an AssumeError that says what was
  * refused, why, and how to fix it. AWS's own message is kept (it names the caller and the
- * role); no credential value is ever part of it.
+ * role); no credential value is ever part of it. A failure on the way (a NetworkFailure: the
+ * proxy unreachable or refusing, a TLS certificate not trusted) is STS_UNREACHABLE with the
+ * failure's hint (NO_PROXY, the proxy's credentials, AWS_CA_BUNDLE).
  */
 export function mapStsError(error: unknown, context: StsErrorContext): AssumeError {
   if (error instanceof AssumeError) return error;
   const shape = shapeOf(error);
   const awsCode = text(shape.Code) ?? text(shape.name) ?? '';
-  const awsMessage = redacted(text(shape.message) ?? String(error), context.redact);
+  const awsMessage = redactKeyIds(redacted(text(shape.message) ?? String(error), context.redact), [context.sourceAccessKeyId]);
   const status = shape.$metadata?.httpStatusCode;
   const what = context.roleArn === undefined ? context.action : `assuming ${context.roleArn}${context.profile ? ` (profile "${context.profile}")` : ''}`;
 
+  // The way out failed (the proxy, or trust in the TLS certificate): STS was never asked.
+  const failure = findNetworkFailure(error) ?? certificateFailure(error, context.endpoint);
+  if (failure !== undefined) {
+    return new AssumeError('STS_UNREACHABLE', `could not reach STS at ${context.endpoint} for ${what}: ${failure.message}`, { cause: error, hint: failure.hint });
+  }
   if (context.webIdentity === true && webIdentityTokenCodes.has(awsCode)) {
     return webIdentityTokenError(awsCode, awsMessage, what, error);
   }

@@ -37,6 +37,7 @@ export async function fetchSsoCredentials(source: SsoSource, ctx: SsoContext): P
       query: { role_name: source.roleName.value, account_id: source.accountId.value },
       headers: { 'x-amz-sso_bearer_token': accessToken },
       timeoutMs: ctx.timeoutMs,
+      network: ctx.network,
     });
   } catch (error) {
     throw mapPortalError(source, role, portal, error);

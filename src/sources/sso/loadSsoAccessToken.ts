@@ -55,7 +55,7 @@ export async function loadSsoAccessToken(source: SsoSource, ctx: SsoContext): Pr
   const oidc = resolveSsoEndpoint('ssoOidc', source.ssoRegion.value, ctx.env);
   let fresh;
   try {
-    fresh = await createToken({ baseUrl: oidc, timeoutMs: ctx.timeoutMs }, refresh, { grantType: 'refresh_token', refreshToken: refresh.refreshToken });
+    fresh = await createToken({ baseUrl: oidc, timeoutMs: ctx.timeoutMs, network: ctx.network }, refresh, { grantType: 'refresh_token', refreshToken: refresh.refreshToken });
   } catch (error) {
     if (remaining > 0) return token.accessToken;
     if (error instanceof SsoServiceError && error.status < 500 && error.errorType !== 'TooManyRequestsException') {

@@ -1,3 +1,4 @@
+import type { NetworkSettings } from '../../net/networkSettings.js';
 import type { Env } from '../../resolve/resolvePlan.js';
 
 /** What the SSO source needs from the run, injected like everything else. */
@@ -9,4 +10,6 @@ export interface SsoContext {
   readonly now: () => Date;
   /** The limit of each HTTP request. */
   readonly timeoutMs: number;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY and AWS_CA_BUNDLE for the portal and SSO-OIDC; absent: direct, system CAs. */
+  readonly network?: NetworkSettings | undefined;
 }

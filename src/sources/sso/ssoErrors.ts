@@ -1,6 +1,6 @@
 import { AssumeError } from '../../errors.js';
 import type { SsoSource } from '../../resolve/plan.js';
-import { SsoServiceError } from './ssoHttp.js';
+import { SsoServiceError, SsoTransportError } from './ssoHttp.js';
 
 /** `SSO session "corp" (https://corp.awsapps.com/start)`, or for legacy keys `the SSO start URL https://... of profile "dev"`. */
 export function describeSsoSession(source: SsoSource): string {
@@ -30,9 +30,13 @@ export function ssoLoginRequired(source: SsoSource, why: string, cause?: unknown
  * a 5xx or 429, or an answer that is not the service's JSON.
  */
 export function ssoUnavailable(what: string, baseUrl: string, error: unknown): AssumeError {
+  // A proxy URL or AWS_CA_BUNDLE that cannot be used is the run's configuration, not the service.
+  if (error instanceof AssumeError) return error;
   const detail = error instanceof SsoServiceError ? `answered ${formatServiceError(error)}` : error instanceof Error ? error.message : String(error);
   return new AssumeError('SOURCE_UNAVAILABLE', `${what} at ${baseUrl} ${detail}`, {
-    hint: 'Check the network, sso_region and AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC, then try again; raise --timeout for a slow link.',
+    hint:
+      (error instanceof SsoTransportError ? error.hint : undefined) ??
+      'Check the network, sso_region and AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC, then try again; raise --timeout for a slow link.',
     cause: error,
   });
 }

@@ -1,15 +1,25 @@
 /**
  * A small JSON client for the two IAM Identity Center APIs assume calls: the access portal
  * (GetRoleCredentials) and SSO-OIDC (RegisterClient, StartDeviceAuthorization, CreateToken).
- * All four are unsigned REST-JSON calls, so a `fetch` is all they take.
+ * All four are unsigned REST-JSON calls, so one HTTP request each is all they take.
  *
  * Why not the AWS SDK: `fromSSO` (@aws-sdk/credential-provider-sso) reads the token cache
  * from `os.homedir()` and the endpoints and profile from `process.env` and the config files
  * itself, where assume injects `env` and `homeDir` into every run; and the device
  * authorization flow of `--sso-login` is not in any SDK credential provider. Its clients
- * (@aws-sdk/client-sso, client-sso-oidc) would only wrap these four requests in ~1 MB of code,
- * and a fetch keeps the SDK out of this path altogether.
+ * (@aws-sdk/client-sso, client-sso-oidc) would only wrap these four requests in ~1 MB of code.
+ *
+ * Why node:https rather than fetch: Node 20's fetch takes no agent, and so no proxy nor extra
+ * certificate authority; node:https does, through the agent `loadAgent` gives for the run's
+ * HTTPS_PROXY, HTTP_PROXY, NO_PROXY and AWS_CA_BUNDLE.
  */
+import { request as httpRequest } from 'node:http';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { loadAgent } from '../../net/loadAgent.js';
+import { certificateErrorCode, findNetworkFailure, proxyRefused, untrustedCertificate } from '../../net/networkFailure.js';
+import type { NetworkFailure } from '../../net/networkFailure.js';
+import type { NetworkSettings } from '../../net/networkSettings.js';
 import type { SsoService } from './ssoEndpoint.js';
 
 /** One request to an Identity Center API. */
@@ -23,7 +33,10 @@ export interface SsoRequest {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** Sent as JSON. */
   readonly body?: object | undefined;
+  /** For the whole exchange, answer body included. */
   readonly timeoutMs: number;
+  /** Proxy and certificate authorities; absent: direct, system CAs. */
+  readonly network?: NetworkSettings | undefined;
 }
 
 /** The service answered with an error: its type (`UnauthorizedException`...), HTTP status and message. */
@@ -38,9 +51,18 @@ export class SsoServiceError extends Error {
   }
 }
 
-/** The service could not be reached, did not answer in time, or answered something that is not its JSON. */
+/**
+ * The service could not be reached, did not answer in time, or answered something that is not
+ * its JSON. `hint`, when set, says how to fix the way there (the proxy, AWS_CA_BUNDLE).
+ */
 export class SsoTransportError extends Error {
   override readonly name = 'SsoTransportError';
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: { cause?: unknown; hint?: string | undefined } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.hint = options.hint;
+  }
 }
 
 /** What an error body of the portal (`message`) or of SSO-OIDC (`error`, `error_description`) holds. */
@@ -53,47 +75,92 @@ interface ErrorBody {
   error_description?: unknown;
 }
 
+/** An answer, read to its end. */
+interface Answer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+}
+
 /**
- * Sends `request` and returns the JSON object of a 2xx answer.
- * @throws SsoServiceError for an AWS error answer; SsoTransportError for a connection error,
- *   a timeout (`timeoutMs`) or an answer that is not a JSON object
+ * Sends `request` and returns the JSON object of a 2xx answer. No redirect is followed (the
+ * bearer token must not travel to another host).
+ * @throws SsoServiceError for an AWS error answer; SsoTransportError for a connection error
+ *   (the proxy's and TLS trust failures with a hint), a timeout (`timeoutMs`), a redirect or an
+ *   answer that is not a JSON object; AssumeError CONFIG_INVALID / CONFIG_READ for a proxy URL
+ *   or AWS_CA_BUNDLE that cannot be used
  */
 export async function callSso(request: SsoRequest): Promise<Record<string, unknown>> {
   const url = new URL(`${request.baseUrl}${request.path}`);
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
-  let response: Response;
-  let text: string;
+  const route = await loadAgent(url, request.network);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let answer: Answer;
   try {
-    response = await fetch(url, {
-      method: request.method,
-      headers: {
-        accept: 'application/json',
-        'user-agent': 'assume',
-        ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...request.headers,
-      },
-      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-      redirect: 'error',
-      signal: AbortSignal.timeout(request.timeoutMs),
-    });
-    text = await response.text();
+    answer = await send(url, request, route?.agent);
   } catch (error) {
-    throw new SsoTransportError(describeFetchError(error, request.timeoutMs), { cause: error });
+    const code = certificateErrorCode(error);
+    const failure = findNetworkFailure(error) ?? (code === undefined ? undefined : untrustedCertificate(host, code, request.network?.caBundle, error));
+    if (failure !== undefined) throw unreachable(failure);
+    throw new SsoTransportError(describeRequestError(error, request.timeoutMs), { cause: error });
+  } finally {
+    route?.agent.destroy();
   }
-  const body = parseObject(text);
-  if (response.ok) {
-    if (body === undefined) throw new SsoTransportError(`answered HTTP ${response.status} with something that is not a JSON object`);
+  // Only a proxy answers 407 (Proxy Authentication Required).
+  if (answer.status === 407 && route?.proxy !== undefined) throw unreachable(proxyRefused(route.proxy, host, 407, answer.statusText));
+  if (answer.status >= 300 && answer.status < 400) throw new SsoTransportError(`answered HTTP ${answer.status}, a redirect, which assume does not follow`);
+  const body = parseObject(answer.text);
+  if (answer.status >= 200 && answer.status < 300) {
+    if (body === undefined) throw new SsoTransportError(`answered HTTP ${answer.status} with something that is not a JSON object`);
     return body;
   }
-  const { errorType, message } = readError(response, body);
-  throw new SsoServiceError(errorType, response.status, message);
+  const { errorType, message } = readError(answer, body);
+  throw new SsoServiceError(errorType, answer.status, message);
+}
+
+function unreachable(failure: NetworkFailure): SsoTransportError {
+  return new SsoTransportError(`could not be reached: ${failure.message}`, { cause: failure, hint: failure.hint });
+}
+
+/** One HTTP exchange, within `timeoutMs` from start to the last byte of the answer. */
+function send(url: URL, request: SsoRequest, agent: Agent | undefined): Promise<Answer> {
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  return new Promise<Answer>((resolve, reject) => {
+    const headers = {
+      accept: 'application/json',
+      'user-agent': 'assume',
+      ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
+      ...request.headers,
+    };
+    const options = { method: request.method, headers, ...(agent === undefined ? {} : { agent }) };
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.once('error', fail);
+      response.once('end', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    const timer = setTimeout(() => {
+      req.destroy(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { name: 'TimeoutError' }));
+    }, request.timeoutMs);
+    function fail(error: unknown): void {
+      clearTimeout(timer);
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    req.once('error', fail);
+    req.end(body);
+  });
 }
 
 /** The error type as the SDKs read it: the x-amzn-ErrorType header, else the body's __type or code. */
-function readError(response: Response, body: ErrorBody | undefined): { errorType: string; message: string } {
-  const header = response.headers.get('x-amzn-errortype')?.split(':')[0]?.trim();
+function readError(answer: Answer, body: ErrorBody | undefined): { errorType: string; message: string } {
+  const raw = answer.headers['x-amzn-errortype'];
+  const header = (Array.isArray(raw) ? raw[0] : raw)?.split(':')[0]?.trim();
   const fromBody = [body?.__type, body?.code].find((value): value is string => typeof value === 'string' && value !== '');
-  const errorType = header !== undefined && header !== '' ? header : (fromBody?.split('#').pop() ?? `HTTP ${response.status}`);
+  const errorType = header !== undefined && header !== '' ? header : (fromBody?.split('#').pop() ?? `HTTP ${answer.status}`);
   const message = [body?.message, body?.Message, body?.error_description, body?.error].find((value): value is string => typeof value === 'string' && value !== '');
   return { errorType, message: message ?? '' };
 }
@@ -108,12 +175,10 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 }
 
 /** "did not answer within 5 s", "could not be reached (ECONNREFUSED)". */
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `did not answer within ${timeoutMs / 1000} s`;
-  }
-  // fetch throws "fetch failed"; what happened is in its cause: a system error code, or a message ("bad port").
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const reason = [cause?.code, cause?.message, error instanceof Error ? error.message : String(error)].find((value): value is string => typeof value === 'string' && value !== '');
+function describeRequestError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return `did not answer within ${timeoutMs / 1000} s`;
+  // A system error code when there is one (ECONNREFUSED, ECONNRESET, ENOTFOUND), else the message ("Protocol "ftp:" not supported").
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reason = [code, error instanceof Error ? error.message : String(error)].find((value): value is string => typeof value === 'string' && value !== '');
   return `could not be reached (${reason ?? 'unknown error'})`;
 }

@@ -47,7 +47,7 @@ const DEFAULT_SCOPES = ['sso:account:access'];
 export async function ssoLogin(source: SsoSource, ctx: SsoLoginContext): Promise<void> {
   const sleep = ctx.sleep ?? ((ms: number) => delay(ms));
   const baseUrl = resolveSsoEndpoint('ssoOidc', source.ssoRegion.value, ctx.env);
-  const target: OidcTarget = { baseUrl, timeoutMs: ctx.timeoutMs };
+  const target: OidcTarget = { baseUrl, timeoutMs: ctx.timeoutMs, network: ctx.network };
   const dir = ssoCacheDir(ctx.homeDir);
   const session = describeSsoSession(source);
   const fail = (error: unknown): AssumeError => mapOidcError(source, baseUrl, error);

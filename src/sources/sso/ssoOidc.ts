@@ -1,3 +1,4 @@
+import type { NetworkSettings } from '../../net/networkSettings.js';
 import { callSso, SsoTransportError } from './ssoHttp.js';
 import type { SsoRegistration } from './ssoTokenCache.js';
 
@@ -6,6 +7,8 @@ export interface OidcTarget {
   /** From `resolveSsoEndpoint('ssoOidc', ...)`. */
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  /** Proxy and certificate authorities; absent: direct, system CAs. */
+  readonly network?: NetworkSettings | undefined;
 }
 
 /** What StartDeviceAuthorization returns. */
@@ -88,8 +91,8 @@ export async function createToken(target: OidcTarget, registration: Pick<SsoRegi
   };
 }
 
-function common(target: OidcTarget): { service: 'ssoOidc'; baseUrl: string; method: 'POST'; timeoutMs: number } {
-  return { service: 'ssoOidc', baseUrl: target.baseUrl, method: 'POST', timeoutMs: target.timeoutMs };
+function common(target: OidcTarget): { service: 'ssoOidc'; baseUrl: string; method: 'POST'; timeoutMs: number; network: NetworkSettings | undefined } {
+  return { service: 'ssoOidc', baseUrl: target.baseUrl, method: 'POST', timeoutMs: target.timeoutMs, network: target.network };
 }
 
 function requireString(body: Record<string, unknown>, name: string, operation: string): string {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExitCode } from '../../../src/errors.js';
+import { NetworkFailure, proxyRefused, proxyUnreachable, untrustedCertificate } from '../../../src/net/networkFailure.js';
+import { resolveProxy } from '../../../src/net/resolveProxy.js';
 import { mapStsError } from '../../../src/sts/mapStsError.js';
 
 const context = { action: 'sts:AssumeRole', roleArn: 'arn:aws:iam::222222222222:role/Admin', profile: 'admin', endpoint: 'http://127.0.0.1:1', attempts: 3 };
@@ -195,5 +197,82 @@ describe('mapStsError for session parameters and web identity', () => {
     assert.ok(!mapped.message.includes(token));
     assert.match(mapped.message, /Value '\(not shown\)' at 'policy'.*Value '\(not shown\)' at 'webIdentityToken'/);
     assert.match(mapped.hint ?? '', /session policy/);
+  });
+});
+
+describe('mapStsError for the proxy and TLS trust', () => {
+  const proxy = resolveProxy(new URL('https://sts.eu-west-1.amazonaws.com'), { httpsProxy: 'http://alice:pr0xy-pass@proxy.corp:3128' });
+  assert.ok(proxy);
+  const where = { ...context, endpoint: 'https://sts.eu-west-1.amazonaws.com' };
+
+  it('reports a proxy that cannot be reached as STS_UNREACHABLE, naming it without its password and suggesting NO_PROXY', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:3128'), { code: 'ECONNREFUSED' });
+    const failure = proxyUnreachable(proxy, 'sts.eu-west-1.amazonaws.com', refused);
+    // The SDK hands the agent's error on as the cause of its own, or as is.
+    for (const error of [failure, new Error('request failed', { cause: failure })]) {
+      const mapped = mapStsError(error, where);
+      assert.equal(mapped.code, 'STS_UNREACHABLE');
+      assert.equal(mapped.exitCode, ExitCode.unavailable);
+      assert.equal(
+        mapped.message,
+        'could not reach STS at https://sts.eu-west-1.amazonaws.com for assuming arn:aws:iam::222222222222:role/Admin (profile "admin"): the proxy http://****@proxy.corp:3128 (HTTPS_PROXY) could not be reached (ECONNREFUSED)',
+      );
+      assert.equal(mapped.hint, 'Check HTTPS_PROXY, or add sts.eu-west-1.amazonaws.com to NO_PROXY to reach it without the proxy.');
+      assert.equal(mapped.cause, error);
+    }
+  });
+
+  it('keeps the system error code on the failure, so the SDK retries a refused proxy as a refused endpoint', () => {
+    const failure = proxyUnreachable(proxy, 'sts.eu-west-1.amazonaws.com', Object.assign(new Error('x'), { code: 'ECONNRESET' }));
+    assert.equal(failure.code, 'ECONNRESET');
+  });
+
+  it('reports a 407 with a hint about the credentials in the proxy URL', () => {
+    const mapped = mapStsError(proxyRefused(proxy, 'sts.eu-west-1.amazonaws.com', 407, 'Proxy Authentication Required\r\nX: y'), where);
+    assert.equal(mapped.code, 'STS_UNREACHABLE');
+    assert.match(mapped.message, /the proxy http:\/\/\*\*\*\*@proxy\.corp:3128 \(HTTPS_PROXY\) refused the request: .* \(HTTP 407 Proxy Authentication Required\?\?X: y\)$/);
+    assert.match(mapped.hint ?? '', /^Put the proxy's user and password in HTTPS_PROXY \(http:\/\/user:password@host:port, percent-encoded\), or add sts\.eu-west-1\.amazonaws\.com to NO_PROXY/);
+    assert.ok(!mapped.message.includes('pr0xy-pass'));
+  });
+
+  it('reports a CONNECT the proxy refused, naming the target', () => {
+    const mapped = mapStsError(proxyRefused(proxy, 'sts.eu-west-1.amazonaws.com', 403, 'Forbidden'), where);
+    assert.match(mapped.message, /would not open a connection to sts\.eu-west-1\.amazonaws\.com \(HTTP 403 Forbidden\)$/);
+  });
+
+  it('reports a certificate not trusted, naming AWS_CA_BUNDLE when it is set', () => {
+    const tlsError = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    const mapped = mapStsError(untrustedCertificate('sts.eu-west-1.amazonaws.com', 'SELF_SIGNED_CERT_IN_CHAIN', '/etc/corp-ca.pem', tlsError), where);
+    assert.equal(mapped.code, 'STS_UNREACHABLE');
+    assert.equal(
+      mapped.message,
+      "could not reach STS at https://sts.eu-west-1.amazonaws.com for assuming arn:aws:iam::222222222222:role/Admin (profile \"admin\"): the TLS certificate of sts.eu-west-1.amazonaws.com is not trusted by the system's certificate authorities nor those of AWS_CA_BUNDLE (/etc/corp-ca.pem): self-signed certificate in certificate chain (SELF_SIGNED_CERT_IN_CHAIN)",
+    );
+    assert.match(mapped.hint ?? '', /AWS_CA_BUNDLE \(\/etc\/corp-ca\.pem\)/);
+  });
+
+  it('reports a TLS certificate error of the SDK as untrusted, suggesting AWS_CA_BUNDLE', () => {
+    const tlsError = Object.assign(new Error('unable to get local issuer certificate'), { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
+    const mapped = mapStsError(tlsError, where);
+    assert.equal(mapped.code, 'STS_UNREACHABLE');
+    assert.match(mapped.message, /the TLS certificate of sts\.eu-west-1\.amazonaws\.com is not trusted by the system's certificate authorities: unable to get local issuer certificate \(UNABLE_TO_GET_ISSUER_CERT_LOCALLY\)$/);
+    assert.match(mapped.hint ?? '', /set AWS_CA_BUNDLE to a PEM file/);
+  });
+
+  it('reports a certificate for another name as such', () => {
+    const mapped = mapStsError(untrustedCertificate('sts.example', 'ERR_TLS_CERT_ALTNAME_INVALID', undefined, new Error("Hostname/IP does not match certificate's altnames")), where);
+    assert.match(mapped.hint ?? '', /^The certificate sts\.example presented is for another name/);
+    assert.ok(new NetworkFailure('x', { hint: 'y' }) instanceof Error);
+  });
+});
+
+describe('mapStsError: access key ids AWS quotes back', () => {
+  it('shows the source key id, and anything shaped like a key id, as ****WXYZ', () => {
+    const error = mapStsError(
+      sdkError('IncompleteSignature', "Credential should be scoped to a valid region, got 'AKIAxxxxxxxx/yyyyyyy/20261128/us-east-1/sts/aws4_request'; also ASIA1234567890ABCDEF", 400),
+      { ...context, sourceAccessKeyId: 'AKIAxxxxxxxx/yyyyyyy' },
+    );
+    assert.ok(!error.message.includes('AKIAxxxxxxxx'), error.message);
+    assert.match(error.message, /got '\*\*\*\*yyyy\/20261128\/us-east-1\/sts\/aws4_request'; also \*\*\*\*CDEF/);
   });
 });
