@@ -670,7 +670,22 @@ function envValue(env: Env, name: string): Sourced<string> | undefined {
   return value === undefined || value === '' ? undefined : { value, from: { kind: 'env', name } };
 }
 
+/** botocore's validate_region_name: a host label, not all digits, no leading or trailing dash. */
+const regionPattern = /^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{0,63}(?<!-)$/;
+
+/**
+ * The region, refused with where it was written when it is not a valid region name (the AWS
+ * CLI refuses it too, InvalidRegionError): it names the STS host and goes into exports.
+ */
 function resolveRegion(config: AwsConfig, env: Env, options: ResolveOptions, visited: readonly string[]): Sourced<string> | undefined {
+  const region = findRegion(config, env, options, visited);
+  if (region !== undefined && !regionPattern.test(region.value)) {
+    throw invalid(region.from, `region ${quote(region.value)} is not a valid region name`, 'A region is a name such as eu-west-1: letters, digits and dashes, as `aws ec2 describe-regions` lists them.');
+  }
+  return region;
+}
+
+function findRegion(config: AwsConfig, env: Env, options: ResolveOptions, visited: readonly string[]): Sourced<string> | undefined {
   if (options.region !== undefined && options.region !== '') return { value: options.region, from: { kind: 'flag', name: '--region' } };
   const fromEnv = envValue(env, 'AWS_REGION') ?? envValue(env, 'AWS_DEFAULT_REGION');
   if (fromEnv !== undefined) return fromEnv;

@@ -175,6 +175,23 @@ function certificateFailure(error: unknown, endpoint: string): ReturnType<typeof
  */
 export function mapStsError(error: unknown, context: StsErrorContext): AssumeError {
   if (error instanceof AssumeError) return error;
+  const mapped = mapSdkError(error, context);
+  // The cause is printed under --debug, stack and all: what it quotes is cleaned as the message is.
+  return new AssumeError(mapped.code, mapped.message, { hint: mapped.hint, cause: cleanCause(mapped.cause, context) });
+}
+
+/** `cause` itself, or when it quotes something it must not: an error like it, with the values the context redacts cut out and access key ids shown as ****WXYZ, in its message and stack. */
+function cleanCause(cause: unknown, context: StsErrorContext): unknown {
+  if (!(cause instanceof Error)) return cause;
+  const clean = (textValue: string): string => redactKeyIds(redacted(textValue, context.redact), [context.sourceAccessKeyId]);
+  if (clean(cause.message) === cause.message && clean(cause.stack ?? '') === (cause.stack ?? '')) return cause;
+  const copy = new Error(clean(cause.message));
+  copy.name = cause.name;
+  copy.stack = clean(cause.stack ?? '');
+  return copy;
+}
+
+function mapSdkError(error: unknown, context: StsErrorContext): AssumeError {
   const shape = shapeOf(error);
   const awsCode = text(shape.Code) ?? text(shape.name) ?? '';
   const awsMessage = redactKeyIds(redacted(text(shape.message) ?? String(error), context.redact), [context.sourceAccessKeyId]);

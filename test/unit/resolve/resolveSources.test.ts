@@ -260,3 +260,19 @@ describe('resolvePlan: values in messages', () => {
     );
   });
 });
+
+describe('resolvePlan: region names', () => {
+  it('refuses a region that is not a host label, as botocore does, naming where it was written', () => {
+    const config = `[profile p]\naws_access_key_id = AKIA0000000000000001\naws_secret_access_key = s\nregion = eu west\n`;
+    refusal(() => resolvePlan(configFrom(config), {}, { profile: 'p' }), 'CONFIG_INVALID', /^region "eu west" is not a valid region name \(\/home\/u\/\.aws\/config:4\)$/);
+    refusal(() => resolvePlan(configFrom(config), { AWS_REGION: '-x' }, { profile: 'p' }), 'USAGE', /region "-x" .* \(AWS_REGION\)/);
+    refusal(() => resolvePlan(configFrom(config), {}, { profile: 'p', region: '1234' }), 'USAGE', /region "1234" .* \(--region\)/);
+  });
+
+  it('accepts every real region shape', () => {
+    for (const region of ['us-east-1', 'eu-central-2', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'us-isob-east-1', 'ap-southeast-7', 'local']) {
+      const config = `[profile p]\naws_access_key_id = AKIA0000000000000001\naws_secret_access_key = s\nregion = ${region}\n`;
+      assert.equal(resolvePlan(configFrom(config), {}, { profile: 'p' }).region?.value, region);
+    }
+  });
+});

@@ -276,3 +276,14 @@ describe('mapStsError: access key ids AWS quotes back', () => {
     assert.match(error.message, /got '\*\*\*\*yyyy\/20261128\/us-east-1\/sts\/aws4_request'; also \*\*\*\*CDEF/);
   });
 });
+
+describe('mapStsError: the cause --debug prints', () => {
+  it('is cleaned like the message when AWS quoted the key id: no raw key id in its message or stack', () => {
+    const raw = sdkError('IncompleteSignature', "got 'AKIAxxxxxxxx/yyyyyyy/20261128/us-east-1/sts/aws4_request'", 400);
+    const mapped = mapStsError(raw, { ...context, sourceAccessKeyId: 'AKIAxxxxxxxx/yyyyyyy' });
+    assert.ok(mapped.cause instanceof Error);
+    assert.notEqual(mapped.cause, raw);
+    assert.ok(!`${mapped.cause.message}${mapped.cause.stack ?? ''}`.includes('AKIAxxxxxxxx'));
+    assert.match(mapped.cause.message, /got '\*\*\*\*yyyy\//);
+  });
+});
