@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-// Bundles src/entry.ts into dist/bundle/, the code bin/assume runs: one entry file with
-// commander, chalk and our code, so a cache hit loads a handful of files instead of ~50
-// modules, and the AWS SDK in chunks of their own that only the dynamic
-// import('@aws-sdk/client-sts') in src/sts/stsClient.ts loads, on a cache miss.
-// dist/bundle/meta.json is esbuild's metafile: test/unit/bundle.test.ts and the cache-hit test
-// read it to tell which files hold the SDK.
+// Bundles the code bin/assume runs into dist/bundle/, in two esbuild builds from the same src/:
+// - src/fastEntry.ts -> fast.js, what bin/assume imports: one file, with no chunk and no
+//   `require`, holding only the cache and output code a cache hit runs (commander, chalk, the
+//   config parser and the MFA prompt are not in it). It answers a hit for a plain command line
+//   (every credential_process call) and otherwise imports entry.js, left external. One file
+//   rather than chunks shared with entry.js: on a hit, each extra module costs a file read and
+//   a module job, and shared chunks split the hit's code over 8 of them; the price is that a
+//   miss, which loads fast.js first, also loads entry.js's own copy of that code (~45 kB).
+// - src/entry.ts -> entry.js, the full command: commander, chalk and the rest of our code;
+//   the AWS SDK is in chunks of their own that only the dynamic import('@aws-sdk/client-sts')
+//   in src/sts/stsClient.ts loads, on a cache miss.
+// dist/bundle/meta.json is esbuild's metafile of both builds: test/unit/bundle.test.ts and the
+// cache-hit tests read it to tell which files hold the SDK and which ones a hit loads.
 // Usage: node scripts/bundle.mjs   (npm run build runs it after tsc)
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -16,13 +23,11 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 // Chunk names carry a content hash: clear out the chunks of the previous build.
 rmSync(outdir, { recursive: true, force: true });
-const result = await build({
+/** What both builds share. */
+const common = {
   absWorkingDir: root,
-  entryPoints: ['src/entry.ts'],
   outdir,
-  entryNames: '[name]',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
@@ -41,6 +46,12 @@ const result = await build({
   sourcemap: 'linked',
   sourcesContent: false,
   metafile: true,
+  logLevel: 'warning',
+};
+const full = await build({
+  ...common,
+  entryPoints: [{ in: 'src/entry.ts', out: 'entry' }],
+  splitting: true,
   // main.ts reads package.json two folders up from itself in the tsc output; here it is not.
   define: { ASSUME_PACKAGE_VERSION: JSON.stringify(version) },
   // Bundled CommonJS (today commander, and any SDK package that ships no ES build) calls
@@ -48,11 +59,30 @@ const result = await build({
   banner: {
     js: "import { createRequire as __assumeCreateRequire } from 'node:module';\nconst require = __assumeCreateRequire(import.meta.url);",
   },
-  logLevel: 'warning',
 });
-writeFileSync(join(outdir, 'meta.json'), `${JSON.stringify(result.metafile, null, 2)}\n`);
+const fast = await build({
+  ...common,
+  entryPoints: [{ in: 'src/fastEntry.ts', out: 'fast' }],
+  // The full path, imported on anything but a hit: the other build's entry.js, not bundled in.
+  plugins: [
+    {
+      name: 'full-entry-external',
+      setup(plugin) {
+        plugin.onResolve({ filter: /^\.\/entry\.js$/ }, (args) => (args.importer.endsWith('/src/fastEntry.ts') ? { path: './entry.js', external: true } : undefined));
+      },
+    },
+  ],
+});
+const metafile = {
+  inputs: { ...full.metafile.inputs, ...fast.metafile.inputs },
+  outputs: { ...full.metafile.outputs, ...fast.metafile.outputs },
+};
+writeFileSync(join(outdir, 'meta.json'), `${JSON.stringify(metafile, null, 2)}\n`);
 
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
-const entry = outputs.find(([, output]) => output.entryPoint === 'src/entry.ts');
+const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const kB = (bytes) => `${(bytes / 1024).toFixed(0)} kB`;
-console.log(`bundle: ${entry?.[0]} ${kB(entry?.[1].bytes ?? 0)}, ${outputs.length - 1} chunks ${kB(outputs.reduce((sum, [, output]) => sum + output.bytes, 0) - (entry?.[1].bytes ?? 0))} (${relative(root, outdir)}/meta.json)`);
+const entries = outputs.filter(([, output]) => output.entryPoint === 'src/fastEntry.ts' || output.entryPoint === 'src/entry.ts');
+const entryBytes = entries.reduce((sum, [, output]) => sum + output.bytes, 0);
+console.log(
+  `bundle: ${entries.map(([file, output]) => `${file} ${kB(output.bytes)}`).join(', ')}, ${outputs.length - entries.length} chunks ${kB(outputs.reduce((sum, [, output]) => sum + output.bytes, 0) - entryBytes)} (${relative(root, outdir)}/meta.json)`,
+);

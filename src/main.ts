@@ -8,21 +8,15 @@ import { childEnvironment, execCommand } from './commands/execCommand.js';
 import type { ExitStatus } from './commands/execCommand.js';
 import { loadAwsConfig } from './config/loadAwsConfig.js';
 import type { AwsConfig } from './config/types.js';
-import { resolveConfigPaths } from './config/paths.js';
 import { AssumeError, ExitCode } from './errors.js';
-import { defaultSessionName, executePlan, finalCacheKey, fromEntry } from './execute.js';
-import type { ExecuteResult } from './execute.js';
-import { describeResult } from './output/describeResult.js';
-import { formatOutput } from './output/formatOutput.js';
-import type { Env, ResolveOptions } from './resolve/resolvePlan.js';
+import { defaultSessionName, executePlan, finalCacheKey } from './execute.js';
+import type { Env } from './resolve/resolvePlan.js';
 import { resolvePlan } from './resolve/resolvePlan.js';
 import { assumeRole } from './sts/assumeRole.js';
 import { getSessionToken } from './sts/getSessionToken.js';
 import type { RoleAssumer, SessionTokenGetter, WebIdentityRoleAssumer } from './sts/types.js';
 import { createFileCache } from './cache/createFileCache.js';
-import type { CredentialCache } from './cache/createFileCache.js';
-import { isFresh } from './cache/cacheEntry.js';
-import { envDigest, fileIdentity, recordingEnv, shortcutKey } from './cache/shortcut.js';
+import { envDigest, recordingEnv } from './cache/shortcut.js';
 import { resolveCacheDir } from './cache/resolveCacheDir.js';
 import { cacheCommand } from './commands/cacheCommand.js';
 import { createMfaCodeSource } from './mfa/createMfaCodeSource.js';
@@ -31,6 +25,12 @@ import { fetchSource } from './sources/fetchSource.js';
 import { assumeRoleWithWebIdentity } from './sts/assumeRoleWithWebIdentity.js';
 import { createTtyMfaPrompt } from './prompt/createTtyMfaPrompt.js';
 import type { MfaCodeProvider } from './prompt/types.js';
+import { formatAnswer } from './fast/formatAnswer.js';
+import { prepareShortcut } from './fast/prepareShortcut.js';
+import type { PreparedShortcut } from './fast/prepareShortcut.js';
+import { shortcutHit } from './fast/shortcutHit.js';
+import type { Outcome } from './fast/shortcutHit.js';
+import { successLine } from './fast/successLine.js';
 
 /** Where run writes. stdout gets only the credentials output; everything else goes to stderr. */
 export interface Io {
@@ -132,77 +132,20 @@ async function readPolicy(value: string | undefined): Promise<string | undefined
   return text;
 }
 
-/** Whether a success line goes on stderr: for a person at a terminal, or a CI log; never under credential_process or --quiet. */
-function wantsSummary(options: CliOptions, env: Env, io: Io): boolean {
-  if (options.quiet || options.format === 'credential-process') return false;
-  return io.stderr.isTTY === true || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') || env.GITHUB_ACTIONS === 'true';
-}
-
-/** The command line as resolvePlan reads it: also what a resolution shortcut is keyed by. */
-function resolveOptionsOf(options: CliOptions, policy: string | undefined): ResolveOptions {
-  return {
-    profile: options.profile,
-    roleArn: options.roleArn,
-    externalId: options.externalId,
-    sessionName: options.sessionName,
-    durationSeconds: options.durationSeconds,
-    tokenCode: options.tokenCode,
-    region: options.region,
-    endpointUrl: options.endpointUrl,
-    tags: options.tags,
-    transitiveTagKeys: options.transitiveTagKeys,
-    sourceIdentity: options.sourceIdentity,
-    policy,
-    policyArns: options.policyArns,
-  };
-}
-
-/** The credentials to hand over, and the profile and region they are for. */
-interface Outcome {
-  readonly result: ExecuteResult;
-  readonly profile?: string | undefined;
-  readonly region?: string | undefined;
-}
-
-/**
- * A cache hit without reading or parsing the config files: the shortcut a previous run left
- * for this command line, still valid for these files and this environment, pointing at
- * fresh credentials. Undefined on any miss; the full path then runs.
- */
-async function shortcutHit(cache: CredentialCache, key: string, env: Env, now: Date, minRemainingMs: number): Promise<Outcome | undefined> {
-  const shortcut = await cache.readShortcut(key);
-  if (shortcut === undefined || envDigest(env, shortcut.envNames) !== shortcut.envDigest) return undefined;
-  const entry = await cache.read(shortcut.chainKey);
-  if (entry === undefined || !isFresh(entry, now, minRemainingMs)) return undefined;
-  return { result: fromEntry(entry), profile: shortcut.profile, region: shortcut.region };
-}
-
 async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, context: Context): Promise<RunResult> {
-  const { homeDir, now } = context;
-  const paths = resolveConfigPaths(env, homeDir);
-  const cache = options.cache ? createFileCache({ dir: resolveCacheDir(env, homeDir) }) : undefined;
-  const resolveOptions = resolveOptionsOf(options, await readPolicy(options.policy));
-  // Taken before the files are read: a file changed in between gets a new identity, never an old plan.
-  const shortcut =
-    cache !== undefined && !options.refresh && !options.ssoLogin
-      ? shortcutKey(resolveOptions, await Promise.all([fileIdentity(paths.config), fileIdentity(paths.credentials)]))
-      : undefined;
-  const outcome =
-    (cache !== undefined && shortcut !== undefined ? await shortcutHit(cache, shortcut, env, now(), options.minRemainingMs) : undefined) ??
-    (await resolveAndExecute(options, resolveOptions, env, io, deps, context, paths, cache, shortcut));
-  return deliver(options, env, io, deps, now, outcome);
+  // The same steps, in the same order, as the fast path of a cache hit (src/fast/answerFromCache.ts).
+  const prepared = await prepareShortcut(options, await readPolicy(options.policy), env, context.homeDir);
+  const outcome = (await shortcutHit(prepared, env, context.now(), options.minRemainingMs)) ?? (await resolveAndExecute(options, env, io, deps, context, prepared));
+  return deliver(options, env, io, deps, context.now, outcome);
 }
 
 async function resolveAndExecute(
   options: CliOptions,
-  resolveOptions: ResolveOptions,
   env: Env,
   io: Io,
   deps: RunDeps,
   { homeDir, now }: Context,
-  paths: { config: string; credentials: string },
-  cache: CredentialCache | undefined,
-  shortcut: string | undefined,
+  { paths, cache, resolveOptions, key: shortcut }: PreparedShortcut,
 ): Promise<Outcome> {
   const config = await (deps.loadConfig ?? loadAwsConfig)(paths);
   const recording = recordingEnv(env);
@@ -216,7 +159,7 @@ async function resolveAndExecute(
       });
     }
     const { ssoLogin } = await import('./sources/sso/ssoLogin.js');
-    await ssoLogin(plan.source, { env, homeDir, now, timeoutMs: options.timeoutMs, stderr: io.stderr });
+    await ssoLogin(plan.source, { env, homeDir, now, timeoutMs: options.timeoutMs, stderr: io.stderr, network });
   }
   const result = await executePlan(plan, {
     assumeRole: deps.assumeRole ?? assumeRole,
@@ -254,25 +197,24 @@ async function resolveAndExecute(
 }
 
 /** Hands the credentials over: to a command, to GitHub Actions, or as text on stdout; then the success line. */
-async function deliver(options: CliOptions, env: Env, io: Io, deps: RunDeps, now: () => Date, { result, profile, region }: Outcome): Promise<RunResult> {
-  const summary = wantsSummary(options, env, io)
-    ? describeResult({ profile, assumedRoleArn: result.assumedRoleArn, credentials: result.credentials, cached: result.cached === true }, now())
-    : '';
-  const output = { credentials: result.credentials, region };
+async function deliver(options: CliOptions, env: Env, io: Io, deps: RunDeps, now: () => Date, outcome: Outcome): Promise<RunResult> {
+  const output = { credentials: outcome.result.credentials, region: outcome.region };
   if (options.command !== undefined) {
-    io.stderr.write(summary);
+    io.stderr.write(successLine(options, env, io, outcome, now()));
     const status = await (deps.exec ?? execCommand)(options.command, childEnvironment(env, output));
     return 'signal' in status ? { signal: status.signal } : { exitCode: status.code };
   }
   if (options.format === 'github') {
+    const summary = successLine(options, env, io, outcome, now());
     const { writeGithubActions } = await import('./commands/githubActions.js');
     io.stdout.write(await writeGithubActions(output, { env, setOutputs: options.outputs }));
     io.stderr.write(summary);
     return { exitCode: ExitCode.ok };
   }
-  // Format fully before writing, so a refusal never leaves a partial export on stdout.
-  io.stdout.write(formatOutput(options.format, output));
-  io.stderr.write(summary);
+  // The text formats: the same function gives the bytes the fast path prints on a hit.
+  const answer = formatAnswer({ ...options, format: options.format }, env, io, outcome, now());
+  io.stdout.write(answer.stdout);
+  io.stderr.write(answer.stderr);
   return { exitCode: ExitCode.ok };
 }
 
