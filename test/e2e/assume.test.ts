@@ -364,6 +364,31 @@ describe('clear errors, no partial output', () => {
     assert.equal(emu.count('AssumeRole'), 3);
   });
 
+  it('retries a dropped connection and succeeds; gives up with exit 7 when every attempt is dropped', async () => {
+    emu.fault({ action: 'AssumeRole', kind: 'drop', times: 1 });
+    parseProcess(await runAssume(['--format', 'credential-process', 'admin'], env()));
+    assert.deepEqual(emu.requests.filter((r) => r.action === 'AssumeRole').map((r) => [r.status, r.fault]), [[0, 'drop'], [200, undefined]]);
+    emu.reset();
+    cacheHome = mkdtempSync(join(home.dir, 'cache-'));
+    emu.fault({ action: 'AssumeRole', kind: 'drop', times: 10 });
+    assertCleanFailure(await runAssume(['admin'], env()), 7, /could not reach STS at http:\/\/127\.0\.0\.1:\d+ for assuming arn:aws:iam::222222222222:role\/Admin/);
+    assert.equal(emu.count('AssumeRole'), 3);
+  });
+
+  it('corrects a clock an hour off from the time STS answers with, as the SDKs do, and succeeds', async () => {
+    emu.advance(3600_000);
+    try {
+      parseProcess(await runAssume(['--format', 'credential-process', 'admin'], env()));
+      assert.deepEqual(
+        emu.requests.filter((r) => r.action === 'AssumeRole').map((r) => [r.status, r.errorCode]),
+        [[403, 'SignatureDoesNotMatch'], [200, undefined]],
+        'refused once for the skew, then signed with the corrected time',
+      );
+    } finally {
+      emu.advance(-3600_000);
+    }
+  });
+
   it('reports a 5xx that does not go away with exit 7', async () => {
     emu.fault({ action: 'AssumeRole', kind: 'unavailable', times: 10 });
     assertCleanFailure(await runAssume(['admin'], env()), 7, /HTTP 503/);
