@@ -19,11 +19,18 @@ function editDistance(a: string, b: string): number {
 export function suggestNames(wanted: string, names: Iterable<string>, limit = 3): string[] {
   const target = wanted.toLowerCase();
   const scored: { name: string; score: number }[] = [];
+  const most = Math.max(2, Math.floor(target.length / 3));
   for (const name of names) {
     const candidate = name.toLowerCase();
-    const distance = editDistance(target, candidate);
     const contains = target.length >= 3 && (candidate.includes(target) || target.includes(candidate));
-    if (distance <= Math.max(2, Math.floor(target.length / 3)) || contains) {
+    // The distance is at least the difference in length: no need to compute it (quadratic,
+    // and a generated config may hold a name of a megabyte) when that alone rules it out.
+    if (Math.abs(target.length - candidate.length) > most) {
+      if (contains) scored.push({ name, score: 1 });
+      continue;
+    }
+    const distance = editDistance(target, candidate);
+    if (distance <= most || contains) {
       scored.push({ name, score: contains ? Math.min(distance, 1) : distance });
     }
   }
