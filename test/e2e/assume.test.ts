@@ -365,20 +365,21 @@ describe('clear errors, no partial output', () => {
   });
 
   it('retries a dropped connection and succeeds; gives up with exit 7 when every attempt is dropped', async () => {
+    // --timeout 60: on a loaded machine a slow answer must not add a timeout retry to the dropped one.
     emu.fault({ action: 'AssumeRole', kind: 'drop', times: 1 });
-    parseProcess(await runAssume(['--format', 'credential-process', 'admin'], env()));
+    parseProcess(await runAssume(['--timeout', '60', '--format', 'credential-process', 'admin'], env()));
     assert.deepEqual(emu.requests.filter((r) => r.action === 'AssumeRole').map((r) => [r.status, r.fault]), [[0, 'drop'], [200, undefined]]);
     emu.reset();
     cacheHome = mkdtempSync(join(home.dir, 'cache-'));
     emu.fault({ action: 'AssumeRole', kind: 'drop', times: 10 });
-    assertCleanFailure(await runAssume(['admin'], env()), 7, /could not reach STS at http:\/\/127\.0\.0\.1:\d+ for assuming arn:aws:iam::222222222222:role\/Admin/);
+    assertCleanFailure(await runAssume(['--timeout', '60', 'admin'], env()), 7, /could not reach STS at http:\/\/127\.0\.0\.1:\d+ for assuming arn:aws:iam::222222222222:role\/Admin/);
     assert.equal(emu.count('AssumeRole'), 3);
   });
 
   it('corrects a clock an hour off from the time STS answers with, as the SDKs do, and succeeds', async () => {
     emu.advance(3600_000);
     try {
-      parseProcess(await runAssume(['--format', 'credential-process', 'admin'], env()));
+      parseProcess(await runAssume(['--timeout', '60', '--format', 'credential-process', 'admin'], env()));
       assert.deepEqual(
         emu.requests.filter((r) => r.action === 'AssumeRole').map((r) => [r.status, r.errorCode]),
         [[403, 'SignatureDoesNotMatch'], [200, undefined]],

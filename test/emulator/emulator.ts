@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IdentityStore } from './identity.js';
+import { recordIssuedSecrets } from './issuedSecrets.js';
 import type {
   Caller,
   CredentialFactory,
@@ -371,7 +372,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     issueRoleCredentials: (roleArn, issue = {}) =>
       store.issueRoleSession(roleArn, issue.sessionName ?? 'i-0123456789abcdef0', issue.durationSeconds ?? 6 * 3600, now()),
-    issueWebIdentityToken: (spec) => store.issueWebIdentityToken(spec, now()),
+    issueWebIdentityToken: (spec) => {
+      const token = store.issueWebIdentityToken(spec, now());
+      recordIssuedSecrets(token);
+      return token;
+    },
     sessionInfo: (accessKeyId) => store.sessionInfo(accessKeyId),
     setCredentialFactory: (factory) => {
       store.setCredentialFactory(factory);

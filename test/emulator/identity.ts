@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomInt, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { recordIssuedSecrets } from './issuedSecrets.js';
 import { StsError, notAuthorized, validationError } from './sts-error.js';
 import { LIST_MAX, SHAPES, checkInteger, checkListLength, checkString } from './validate.js';
 import type { ConstraintViolation } from './sts-error.js';
@@ -439,6 +440,7 @@ export class IdentityStore {
       mfa: spec.mfa && { serial: spec.mfa.serial ?? `arn:aws:iam::${accountId}:mfa/${spec.name}`, code: spec.mfa.code },
     };
     this.keys.set(accessKeyId, { kind: 'user', secretAccessKey: user.secretAccessKey, user });
+    recordIssuedSecrets(accessKeyId, user.secretAccessKey);
     return { accessKeyId, secretAccessKey: user.secretAccessKey, arn: user.arn };
   }
 
@@ -760,6 +762,7 @@ export class IdentityStore {
     if (this.keys.get(keys.accessKeyId)?.kind === 'user') {
       throw new Error(`credential factory returned the long-term key ${keys.accessKeyId} of a user`);
     }
+    recordIssuedSecrets(keys.accessKeyId, keys.secretAccessKey, keys.sessionToken);
     return keys;
   }
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { issuedSecretsIn } from '../emulator/issuedSecrets.js';
 
 /** The real command, as a user runs it. */
 export const assumeBin = fileURLToPath(new URL('../../../bin/assume', import.meta.url));
@@ -25,6 +26,12 @@ export function runCommand(file: string, args: readonly string[], env: Record<st
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
     child.once('close', (code, signal) => {
+      // Every run of every test: no secret an emulator of this process handed out may be on stderr.
+      const leaked = issuedSecretsIn(stderr);
+      if (leaked.length > 0) {
+        reject(new Error(`a secret the emulator issued is on the stderr of ${[file, ...args].join(' ')}: ...${leaked.map((secret) => secret.slice(-4)).join(', ')}\n${stderr.split(leaked[0] ?? '').join('<SECRET>')}`));
+        return;
+      }
       resolve({ code, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');
