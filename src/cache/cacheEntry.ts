@@ -36,14 +36,8 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set(['version', 'kind', ...REQUIRED_
  * miss, never an error, and never half-used. The result holds only the known fields.
  */
 export function parseCacheEntry(text: string): CacheEntry | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-  const record = data as Record<string, unknown>;
+  const record = parseJsonObject(text);
+  if (record === undefined) return undefined;
   if (!Object.keys(record).every((key) => KNOWN_KEYS.has(key))) return undefined;
   if (record.version !== 1) return undefined;
   if (record.kind !== 'role' && record.kind !== 'mfa-session') return undefined;
@@ -110,4 +104,15 @@ function parseRfc3339(text: string): number | undefined {
   if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The JSON object `text` holds, or undefined for anything else (not JSON, an array, null, a string...). */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return data === null || typeof data !== 'object' || Array.isArray(data) ? undefined : (data as Record<string, unknown>);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Env } from '../resolve/resolvePlan.js';
+import { parseJsonObject } from './cacheEntry.js';
 import { cacheKey } from './cacheKey.js';
 import { errorCode } from './readRegularFile.js';
 
@@ -75,14 +76,8 @@ export function recordingEnv(env: Env): { readonly env: Env; readonly read: () =
 
 /** Parses a shortcut file's text strictly; anything else is a miss. */
 export function parseShortcut(text: string): Shortcut | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
-  const record = data as Record<string, unknown>;
+  const record = parseJsonObject(text);
+  if (record === undefined) return undefined;
   const hex = /^[0-9a-f]{64}$/;
   if (record.version !== 1 || typeof record.chainKey !== 'string' || !hex.test(record.chainKey)) return undefined;
   if (typeof record.envDigest !== 'string' || !hex.test(record.envDigest)) return undefined;
