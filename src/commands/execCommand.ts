@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { CredentialsOutput } from '../credentials.js';
 import { AssumeError } from '../errors.js';
 import type { Env } from '../resolve/resolvePlan.js';
@@ -32,14 +33,19 @@ export function execCommand(command: readonly string[], env: Record<string, stri
   const [file, ...args] = command;
   if (file === undefined) return Promise.reject(new AssumeError('USAGE', 'nothing to run after --'));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: 'inherit' });
+    // Listen before spawning: the command may run (and its parent be signalled) before spawn()
+    // returns on a loaded machine, and a signal with no listener would kill assume and orphan
+    // the command. Signals are handled on the event loop, so the child is known by the time one is.
+    const started: { child?: ChildProcess } = {};
     const forward = (signal: NodeJS.Signals): void => {
-      child.kill(signal);
+      started.child?.kill(signal);
     };
     const stopForwarding = (): void => {
       for (const signal of forwardedSignals) process.removeListener(signal, forward);
     };
     for (const signal of forwardedSignals) process.on(signal, forward);
+    const child = spawn(file, args, { env, stdio: 'inherit' });
+    started.child = child;
     child.once('error', (error: NodeJS.ErrnoException) => {
       stopForwarding();
       const reason = error.code === 'ENOENT' ? 'command not found' : error.code === 'EACCES' ? 'permission denied' : error.message;

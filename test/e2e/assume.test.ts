@@ -258,7 +258,37 @@ describe('assume PROFILE -- command', () => {
     assert.equal(result.signal, 'SIGTERM');
   });
 
-  it('forwards a signal sent to assume on to the command', async () => {
+  it('forwards a signal sent the moment the command has started, also with 16 runs at once (found hanging CI under load)', { timeout: 60_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const { assumeBin } = await import('../helpers/runAssume.js');
+    // The command prints "ready" as soon as it runs, which on a loaded machine can be before
+    // spawn() has returned in assume: assume must already be listening for the signal then.
+    const once = (): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [assumeBin, 'base', '--', 'sh', '-c', 'trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.05; done'], {
+          env: { PATH: process.env.PATH ?? '', ...env() },
+        });
+        let out = '';
+        let sent = false;
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (!sent && out.includes('ready')) {
+            sent = true;
+            child.kill('SIGTERM');
+          }
+        });
+        child.once('exit', (code, signal) => {
+          resolve({ code, signal, out });
+        });
+      });
+    const results = await Promise.all(Array.from({ length: 16 }, once));
+    assert.deepEqual(
+      results.map((r) => [r.code, r.signal, r.out]),
+      results.map(() => [3, null, 'ready\ngot-term\n']),
+    );
+  });
+
+  it('forwards a signal sent to assume on to the command', { timeout: 60_000 }, async () => {
     const { spawn } = await import('node:child_process');
     const { assumeBin } = await import('../helpers/runAssume.js');
     const child = spawn(process.execPath, [assumeBin, 'admin', '--', 'sh', '-c', 'trap "echo got-term; exit 3" TERM; echo ready; while :; do sleep 0.05; done'], {
