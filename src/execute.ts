@@ -97,6 +97,20 @@ function endpointIdentity(plan: Plan): string {
   return plan.sts.endpoint?.value ?? 'regional';
 }
 
+/** The AssumeRole parameters a hop sends, each of which also makes its credentials different (and so is in its cache key). */
+function hopParameters(hop: AssumeRoleHop): Omit<AssumeRoleRequest, 'roleSessionName' | 'serialNumber' | 'tokenCode' | 'profile'> {
+  return {
+    roleArn: hop.roleArn.value,
+    externalId: hop.externalId?.value,
+    durationSeconds: hop.durationSeconds?.value,
+    tags: hop.tags?.value,
+    transitiveTagKeys: hop.transitiveTagKeys?.value,
+    sourceIdentity: hop.sourceIdentity?.value,
+    policy: hop.policy?.value,
+    policyArns: hop.policyArns?.value,
+  };
+}
+
 /**
  * The cache key of the first `count` hops of a plan: everything that makes their
  * credentials different (the source key, each role, external id, duration, MFA device, a
@@ -109,16 +123,9 @@ export function chainCacheKey(plan: Plan, count: number): string {
     endpoint: endpointIdentity(plan),
     source: sourceIdentity(plan.source),
     hops: plan.hops.slice(0, count).map((hop) => ({
-      roleArn: hop.roleArn.value,
-      externalId: hop.externalId?.value,
-      durationSeconds: hop.durationSeconds?.value,
+      ...hopParameters(hop),
       mfaSerial: hop.mfaSerial?.value,
       roleSessionName: hop.roleSessionName?.value,
-      tags: hop.tags?.value,
-      transitiveTagKeys: hop.transitiveTagKeys?.value,
-      sourceIdentity: hop.sourceIdentity?.value,
-      policy: hop.policy?.value,
-      policyArns: hop.policyArns?.value,
     })),
   });
 }
@@ -217,15 +224,8 @@ class PlanExecution {
 
   private async assumeHop(hop: AssumeRoleHop, source: Credentials, cache: CredentialCache | undefined): Promise<ExecuteResult> {
     const request: AssumeRoleRequest = {
-      roleArn: hop.roleArn.value,
+      ...hopParameters(hop),
       roleSessionName: hop.roleSessionName?.value ?? defaultSessionName(this.deps.now(), this.deps.caller),
-      externalId: hop.externalId?.value,
-      durationSeconds: hop.durationSeconds?.value,
-      tags: hop.tags?.value,
-      transitiveTagKeys: hop.transitiveTagKeys?.value,
-      sourceIdentity: hop.sourceIdentity?.value,
-      policy: hop.policy?.value,
-      policyArns: hop.policyArns?.value,
       profile: hop.profile,
     };
     if (hop.mfaSerial === undefined) return this.deps.assumeRole(source, request, this.options);
