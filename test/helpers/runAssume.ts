@@ -34,6 +34,11 @@ export function runCommand(file: string, args: readonly string[], env: Record<st
       }
       resolve({ code, signal, stdout, stderr });
     });
+    // A command that exits without reading its input (a refusal, say) closes the pipe first:
+    // EPIPE then says nothing about the command, and must not fail the test.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }
