@@ -3,6 +3,8 @@ import { AssumeError } from './errors.js';
 import { isOutputFormat, outputFormats } from './output/formatOutput.js';
 import type { OutputFormat } from './output/formatOutput.js';
 import { parseDuration } from './resolve/validate.js';
+import { isSubcommandName } from './fast/subcommands.js';
+import type { SubcommandName } from './fast/subcommands.js';
 
 /** The command line, parsed and typed. */
 export interface CliOptions {
@@ -36,6 +38,16 @@ export interface CliOptions {
   readonly debug: boolean;
   /** The command after `--`, when there is one: run with the credentials instead of printing them. */
   readonly command?: readonly string[] | undefined;
+  /** `assume console PROFILE` / `--console`: make an AWS console sign-in URL instead of printing credentials. */
+  readonly console: boolean;
+  /** With console: open the URL in a browser rather than print it. */
+  readonly open: boolean;
+  /** With console: the federation endpoint (default: ASSUME_FEDERATION_ENDPOINT, else AWS's for the partition). */
+  readonly federationEndpoint?: string | undefined;
+  /** --write-profile NAME: write the credentials into the shared credentials file under NAME. */
+  readonly writeProfile?: string | undefined;
+  /** --unset: print what clears the AWS_* variables assume sets, in the chosen format. */
+  readonly unset: boolean;
 }
 
 /** What parseCli returns: options to run with, or text that was asked for (help, version). */
@@ -49,6 +61,8 @@ export interface CacheCommandOptions {
 export type CliParse =
   | { readonly kind: 'run'; readonly options: CliOptions }
   | { readonly kind: 'cache'; readonly options: CacheCommandOptions }
+  /** A subcommand that parses its own arguments (src/commands/types.ts): `ls` (also --list), `whoami`, ... */
+  | { readonly kind: 'subcommand'; readonly name: Exclude<SubcommandName, 'cache' | 'console'>; readonly argv: readonly string[] }
   | { readonly kind: 'print'; readonly text: string };
 
 interface RawOptions {
@@ -73,6 +87,12 @@ interface RawOptions {
   refresh?: boolean;
   minRemaining: string;
   debug?: boolean;
+  profile?: string;
+  console?: boolean;
+  open?: boolean;
+  federationEndpoint?: string;
+  writeProfile?: string;
+  unset?: boolean;
 }
 
 const examples = `
@@ -83,6 +103,20 @@ Examples:
   assume --role-arn arn:aws:iam::123456789012:role/Deploy --duration 1h
   assume --format github --role-arn arn:aws:iam::123456789012:role/Deploy   (GitHub Actions)
   credential_process = assume --format credential-process prod-admin   (in ~/.aws/config)
+  assume                                      pick a profile from a list (at a terminal)
+  assume console prod-admin --open            open the AWS console as prod-admin
+  assume prod-admin --write-profile tmp       write the credentials to ~/.aws/credentials as [tmp]
+  eval "$(assume --unset)"                    clear the AWS_* variables again
+
+Commands (assume COMMAND --help for each):
+  ls [--json]                 every profile: kind, role, source, region, cached expiry (also: --list)
+  whoami                      who the credentials in the environment are, and for how long
+  explain [profile]           the chain of roles a profile resolves to, value by value, with file:line
+  doctor                      check the config files, with file:line for every finding
+  console [profile]           an AWS console sign-in URL for the profile (also: --console)
+  init bash|zsh|fish|powershell   a shell function: \`assume prod\` then sets the variables, no eval
+  completion bash|zsh|fish    tab completion of profiles and flags
+  cache list|clear            look at or empty the credential cache
 `;
 
 /** Commander's way to take a flag more than once. */
@@ -99,16 +133,27 @@ function usage(message: string, hint = 'Run assume --help for the options.'): As
  * it is. Throws AssumeError('USAGE') for anything commander or the checks here refuse.
  */
 export function parseCli(argv: readonly string[], version: string): CliParse {
-  if (argv[0] === 'cache') return parseCacheCommand(argv.slice(1), version);
+  const [first, ...rest] = argv;
+  if (isSubcommandName(first)) {
+    if (first === 'cache') return parseCacheCommand(rest, version);
+    // `assume console PROFILE [options]` is `assume --console PROFILE [options]`.
+    if (first === 'console') return parseCli(['--console', ...rest], version);
+    return { kind: 'subcommand', name: first, argv: rest };
+  }
   const separator = argv.indexOf('--');
   const own = separator === -1 ? [...argv] : argv.slice(0, separator);
   const command = separator === -1 ? undefined : argv.slice(separator + 1);
+  if (own.includes('--list')) {
+    if (command !== undefined) throw usage('--list prints the profiles; it runs no command', 'Drop the -- and what follows it.');
+    return { kind: 'subcommand', name: 'ls', argv: own.filter((arg) => arg !== '--list') };
+  }
 
   let printed = '';
   const program = new Command('assume')
     .description('Turn a profile in ~/.aws/config into temporary AWS credentials through STS AssumeRole.')
     .usage('[options] [profile] [-- command [args...]]')
-    .argument('[profile]', 'the profile to assume (default: $AWS_PROFILE, else "default")')
+    .argument('[profile]', 'the profile to assume (default: $AWS_PROFILE; at a terminal, a picker; else "default")')
+    .option('-p, --profile <name>', 'the profile, for one named like a command (ls, init, ...)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...outputFormats, 'github']).default('sh'))
     .option('--output', "with --format github: also set the step's outputs (GITHUB_OUTPUT)")
     .option('-q, --quiet', 'print nothing on stderr unless something fails')
@@ -125,6 +170,12 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
     .option('--policy-arn <arn>', 'managed session policy for the last role (repeatable)', collect, [])
     .option('--sso-login', "sign in to the profile's SSO session first (device code, on stderr)")
     .option('--endpoint-url <url>', 'STS endpoint to call instead of the regional one')
+    .option('--console', 'print an AWS console sign-in URL instead of credentials')
+    .option('--open', 'with --console: open the URL in the browser')
+    .option('--federation-endpoint <url>', 'with --console: the sign-in federation endpoint (default: $ASSUME_FEDERATION_ENDPOINT, else AWS\'s)')
+    .option('--write-profile <name>', 'write the credentials to the shared credentials file as [name], printing nothing on stdout')
+    .option('--unset', 'print what clears the AWS_* variables assume sets (eval it)')
+    .option('--list', 'list the profiles (as assume ls)')
     .option('--timeout <seconds>', 'seconds to wait for STS on each attempt', '5')
     .option('--no-cache', 'neither read nor write the credential cache')
     .option('--refresh', 'get new credentials even if the cache has fresh ones')
@@ -164,7 +215,21 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
   const minRemainingSeconds = parseDuration(raw.minRemaining);
   if (minRemainingSeconds === undefined) throw usage(`--min-remaining "${raw.minRemaining}" is not a duration`, 'Use seconds (300) or units: 5m, 1h.');
   if (command !== undefined && command.length === 0) throw usage('nothing to run after --', 'Put the command after --, e.g. assume prod -- aws s3 ls.');
-  const [profile] = program.args;
+  const [positional] = program.args;
+  if (positional !== undefined && raw.profile !== undefined) throw usage(`two profiles given: "${positional}" and --profile "${raw.profile}"`, 'Give the profile once.');
+  const profile = positional ?? raw.profile;
+  const consoleMode = raw.console === true;
+  if (raw.open === true && !consoleMode) throw usage('--open goes with --console (or assume console)', 'Run assume console PROFILE --open.');
+  if (raw.federationEndpoint !== undefined && !consoleMode) throw usage('--federation-endpoint goes with --console (or assume console)');
+  if (consoleMode && command !== undefined) throw usage('--console makes a sign-in URL; it runs no command', 'Drop the -- and what follows it, or drop --console.');
+  if (raw.writeProfile !== undefined) {
+    if (command !== undefined || consoleMode) throw usage('--write-profile writes the credentials to a file; it goes with neither a command nor --console');
+    if (!/^[A-Za-z0-9_.@+=,-]+$/.test(raw.writeProfile)) throw usage(`--write-profile "${raw.writeProfile}" is not a profile name assume writes`, 'Use letters, digits and _ . @ + = , - only.');
+  }
+  const unset = raw.unset === true;
+  if (unset && (profile !== undefined || raw.roleArn !== undefined || command !== undefined || consoleMode || raw.writeProfile !== undefined)) {
+    throw usage('--unset clears the variables; it takes no profile, role, command, --console or --write-profile', 'Run eval "$(assume --unset)".');
+  }
   if (raw.output === true && raw.format !== 'github') throw usage('--output goes with --format github', 'Add --format github, or drop --output.');
   const tags = raw.tag.map((text) => {
     const equals = text.indexOf('=');
@@ -198,6 +263,11 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
       minRemainingMs: minRemainingSeconds * 1000,
       debug: raw.debug === true,
       command,
+      console: consoleMode,
+      open: raw.open === true,
+      federationEndpoint: raw.federationEndpoint,
+      writeProfile: raw.writeProfile,
+      unset,
     },
   };
 }

@@ -31,6 +31,12 @@ import type { PreparedShortcut } from './fast/prepareShortcut.js';
 import { shortcutHit } from './fast/shortcutHit.js';
 import type { Outcome } from './fast/shortcutHit.js';
 import { successLine } from './fast/successLine.js';
+import { wantsPicker } from './fast/wantsPicker.js';
+import type { SubcommandName } from './fast/subcommands.js';
+import { colorLevel } from './output/colorLevel.js';
+import { isOutputFormat } from './output/formatOutput.js';
+import type { CommandContext, Subcommand } from './commands/types.js';
+import { resolveConfigPaths } from './config/paths.js';
 
 /** Where run writes. stdout gets only the credentials output; everything else goes to stderr. */
 export interface Io {
@@ -50,6 +56,10 @@ export interface RunDeps {
   readonly exec?: (command: readonly string[], env: Record<string, string>) => Promise<ExitStatus>;
   /** Reads and parses the config files; default loadAwsConfig. */
   readonly loadConfig?: (paths: { config: string; credentials: string }) => Promise<AwsConfig>;
+  /** Whether a person is at a terminal to pick a profile (stdin and stderr terminals); default: asks the OS. */
+  readonly interactive?: () => boolean;
+  /** Picks a profile from the config on the terminal; default: src/picker/pickProfile.ts. */
+  readonly pickProfile?: (config: AwsConfig, context: CommandContext) => Promise<string>;
 }
 
 /** How the process should end: an exit code, or a signal to die of (the child's, under `--`). */
@@ -74,10 +84,18 @@ function packageVersion(): string {
 }
 
 /** The outside world of one run: the injected pieces, or the real ones. */
-interface Context {
-  readonly homeDir: string;
-  readonly now: () => Date;
-}
+type Context = CommandContext;
+
+/** The subcommands that parse their own arguments, each loaded only when run. */
+const subcommands: Readonly<Record<Exclude<SubcommandName, 'cache' | 'console'>, () => Promise<{ readonly default: Subcommand }>>> = {
+  ls: () => import('./commands/ls.js'),
+  whoami: () => import('./commands/whoami.js'),
+  explain: () => import('./commands/explain.js'),
+  doctor: () => import('./commands/doctor.js'),
+  init: () => import('./commands/init.js'),
+  completion: () => import('./commands/completion.js'),
+  __complete: () => import('./commands/complete.js'),
+};
 
 /**
  * Who is asking, for the session names assume generates (they show in CloudTrail): the
@@ -132,11 +150,24 @@ async function readPolicy(value: string | undefined): Promise<string | undefined
   return text;
 }
 
-async function runOptions(options: CliOptions, env: Env, io: Io, deps: RunDeps, context: Context): Promise<RunResult> {
+async function runOptions(asked: CliOptions, env: Env, io: Io, deps: RunDeps, context: Context): Promise<RunResult> {
+  if (asked.unset) {
+    const { formatUnset } = await import('./output/formatUnset.js');
+    if (asked.format === 'github' || !isOutputFormat(asked.format)) throw new AssumeError('USAGE', `--unset has nothing to print in format ${asked.format}`);
+    io.stdout.write(formatUnset(asked.format));
+    return { exitCode: ExitCode.ok };
+  }
+  let options = asked;
+  if (wantsPicker(options, env, deps.interactive)) {
+    const paths = resolveConfigPaths(env, context.homeDir);
+    const config = await (deps.loadConfig ?? loadAwsConfig)(paths);
+    const pick = deps.pickProfile ?? (await import('./picker/pickProfile.js')).pickProfile;
+    options = { ...options, profile: await pick(config, context) };
+  }
   // The same steps, in the same order, as the fast path of a cache hit (src/fast/answerFromCache.ts).
   const prepared = await prepareShortcut(options, await readPolicy(options.policy), env, context.homeDir);
   const outcome = (await shortcutHit(prepared, env, context.now(), options.minRemainingMs)) ?? (await resolveAndExecute(options, env, io, deps, context, prepared));
-  return deliver(options, env, io, deps, context.now, outcome);
+  return deliver(options, env, io, deps, context, outcome);
 }
 
 async function resolveAndExecute(
@@ -197,8 +228,19 @@ async function resolveAndExecute(
 }
 
 /** Hands the credentials over: to a command, to GitHub Actions, or as text on stdout; then the success line. */
-async function deliver(options: CliOptions, env: Env, io: Io, deps: RunDeps, now: () => Date, outcome: Outcome): Promise<RunResult> {
+async function deliver(options: CliOptions, env: Env, io: Io, deps: RunDeps, context: Context, outcome: Outcome): Promise<RunResult> {
+  const { now } = context;
   const output = { credentials: outcome.result.credentials, region: outcome.region };
+  if (options.console) {
+    const { consoleSignIn } = await import('./commands/console.js');
+    return consoleSignIn(output, options, context);
+  }
+  if (options.writeProfile !== undefined) {
+    const { writeProfile } = await import('./commands/writeProfile.js');
+    await writeProfile(options.writeProfile, output, context);
+    io.stderr.write(successLine(options, env, io, outcome, now()));
+    return { exitCode: ExitCode.ok };
+  }
   if (options.command !== undefined) {
     io.stderr.write(successLine(options, env, io, outcome, now()));
     const status = await (deps.exec ?? execCommand)(options.command, childEnvironment(env, output));
@@ -218,8 +260,8 @@ async function deliver(options: CliOptions, env: Env, io: Io, deps: RunDeps, now
   return { exitCode: ExitCode.ok };
 }
 
-function describeError(error: unknown, debug: boolean, color: boolean): string {
-  const paint = new Chalk({ level: color ? 1 : 0 });
+function describeError(error: unknown, debug: boolean, level: 0 | 1 | 2 | 3): string {
+  const paint = new Chalk({ level });
   if (error instanceof AssumeError) {
     let text = `${paint.red('assume:')} ${error.message}\n`;
     if (error.hint !== undefined) text += `  ${paint.dim('hint:')} ${error.hint}\n`;
@@ -241,15 +283,21 @@ function describeError(error: unknown, debug: boolean, color: boolean): string {
  * unless the whole output is ready.
  */
 export async function run(argv: readonly string[], env: Env, io: Io, deps: RunDeps = {}): Promise<RunResult> {
-  const debug = argv.includes('--debug');
-  const color = io.stderr.isTTY === true && env.NO_COLOR === undefined && !argv.includes('--no-color');
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const debug = own.includes('--debug');
+  const level = colorLevel(env, own.includes('--no-color'), io.stderr.isTTY === true);
   try {
     // Inside the try: os.homedir() throws when neither HOME nor the user database names one.
-    const context: Context = { homeDir: deps.homeDir ?? homedir(), now: deps.now ?? (() => new Date()) };
-    const parsed = parseCli(argv, packageVersion());
+    const version = packageVersion();
+    const context: Context = { env, io, deps, version, colorLevel: level, homeDir: deps.homeDir ?? homedir(), now: deps.now ?? (() => new Date()) };
+    const parsed = parseCli(argv, version);
     if (parsed.kind === 'print') {
       io.stdout.write(parsed.text);
       return { exitCode: ExitCode.ok };
+    }
+    if (parsed.kind === 'subcommand') {
+      const { default: command } = await subcommands[parsed.name]();
+      return await command(parsed.argv, context);
     }
     if (parsed.kind === 'cache') {
       const cache = createFileCache({ dir: resolveCacheDir(env, context.homeDir) });
@@ -263,7 +311,7 @@ export async function run(argv: readonly string[], env: Env, io: Io, deps: RunDe
     }
     return await runOptions(parsed.options, env, io, deps, context);
   } catch (error) {
-    io.stderr.write(describeError(error, debug, color));
+    io.stderr.write(describeError(error, debug, level));
     return { exitCode: error instanceof AssumeError ? error.exitCode : ExitCode.internal };
   }
 }

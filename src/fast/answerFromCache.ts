@@ -4,6 +4,7 @@ import { formatAnswer } from './formatAnswer.js';
 import { parseFastArgv } from './parseFastArgv.js';
 import { prepareShortcut } from './prepareShortcut.js';
 import { shortcutHit } from './shortcutHit.js';
+import { wantsPicker } from './wantsPicker.js';
 
 /** What the fast path takes from the outside world besides argv, env and io: the home folder (may throw, as os.homedir does) and the clock. */
 export interface FastContext {
@@ -21,7 +22,8 @@ export async function answerFromCache(argv: readonly string[], env: Env, io: Io,
   let answer: { readonly stdout: string; readonly stderr: string };
   try {
     const options = parseFastArgv(argv);
-    if (options === undefined || options.format === 'github') return false;
+    // No profile named, at a terminal: main opens the picker.
+    if (options === undefined || options.format === 'github' || wantsPicker(options, env)) return false;
     const prepared = await prepareShortcut(options, undefined, env, context.homeDir());
     const outcome = await shortcutHit(prepared, env, context.now(), options.minRemainingMs);
     if (outcome === undefined) return false;

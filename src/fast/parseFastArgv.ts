@@ -2,6 +2,7 @@ import type { CliOptions } from '../cli.js';
 import { isOutputFormat } from '../output/formatOutput.js';
 import type { OutputFormat } from '../output/formatOutput.js';
 import { parseDuration } from '../resolve/validate.js';
+import { isSubcommandName } from './subcommands.js';
 
 /** The value options the fast path takes, by every spelling parseCli accepts for them. */
 const valueOptions: Readonly<Record<string, 'format' | 'region' | 'duration' | 'timeout' | 'minRemaining'>> = {
@@ -23,12 +24,12 @@ const valueOptions: Readonly<Record<string, 'format' | 'region' | 'duration' | '
  * It takes at most one profile, and `-f/--format` (the formats printed as text, not github),
  * `-r/--region`, `-d/--duration`, `--timeout`, `--min-remaining` (each as `--flag value`,
  * long ones also as `--flag=value`, at most once, with a value that is not empty and does
- * not start with `-`), `-q/--quiet` and `--no-color`. Anything else gives undefined: `cache`
- * first, `--` anywhere, help, version, every other flag, grouped short flags (`-qf`), an
+ * not start with `-`), `-q/--quiet` and `--no-color`. Anything else gives undefined: a
+ * subcommand (src/fast/subcommands.ts) first, `--` anywhere, help, version, every other flag, grouped short flags (`-qf`), an
  * attached short value (`-fjson`), a repeated flag, a value parseCli would refuse.
  */
 export function parseFastArgv(argv: readonly string[]): CliOptions | undefined {
-  if (argv[0] === 'cache') return undefined;
+  if (isSubcommandName(argv[0])) return undefined;
   const values: Partial<Record<'format' | 'region' | 'duration' | 'timeout' | 'minRemaining', string>> = {};
   let profile: string | undefined;
   let quiet = false;
@@ -96,5 +97,10 @@ export function parseFastArgv(argv: readonly string[]): CliOptions | undefined {
     minRemainingMs: minRemainingSeconds * 1000,
     debug: false,
     command: undefined,
+    console: false,
+    open: false,
+    federationEndpoint: undefined,
+    writeProfile: undefined,
+    unset: false,
   };
 }
