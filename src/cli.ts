@@ -36,6 +36,8 @@ export interface CliOptions {
   readonly refresh: boolean;
   readonly minRemainingMs: number;
   readonly debug: boolean;
+  /** false with --no-color. */
+  readonly color: boolean;
   /** The command after `--`, when there is one: run with the credentials instead of printing them. */
   readonly command?: readonly string[] | undefined;
   /** `assume console PROFILE` / `--console`: make an AWS console sign-in URL instead of printing credentials. */
@@ -87,6 +89,7 @@ interface RawOptions {
   refresh?: boolean;
   minRemaining: string;
   debug?: boolean;
+  color: boolean;
   profile?: string;
   console?: boolean;
   open?: boolean;
@@ -262,6 +265,7 @@ export function parseCli(argv: readonly string[], version: string): CliParse {
       refresh: raw.refresh === true,
       minRemainingMs: minRemainingSeconds * 1000,
       debug: raw.debug === true,
+      color: raw.color,
       command,
       console: consoleMode,
       open: raw.open === true,

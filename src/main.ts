@@ -1,6 +1,7 @@
 import { homedir, userInfo } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { isatty } from 'node:tty';
 import { Chalk } from 'chalk';
 import { parseCli } from './cli.js';
 import type { CliOptions } from './cli.js';
@@ -158,7 +159,7 @@ async function runOptions(asked: CliOptions, env: Env, io: Io, deps: RunDeps, co
     return { exitCode: ExitCode.ok };
   }
   let options = asked;
-  if (wantsPicker(options, env, deps.interactive)) {
+  if (wantsPicker(options, env, deps.interactive ?? (() => isatty(0) && isatty(2)))) {
     const paths = resolveConfigPaths(env, context.homeDir);
     const config = await (deps.loadConfig ?? loadAwsConfig)(paths);
     const pick = deps.pickProfile ?? (await import('./picker/pickProfile.js')).pickProfile;

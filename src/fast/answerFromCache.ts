@@ -22,8 +22,8 @@ export async function answerFromCache(argv: readonly string[], env: Env, io: Io,
   let answer: { readonly stdout: string; readonly stderr: string };
   try {
     const options = parseFastArgv(argv);
-    // No profile named, at a terminal: main opens the picker.
-    if (options === undefined || options.format === 'github' || wantsPicker(options, env)) return false;
+    // No profile named: main opens the picker if a person is at a terminal (it asks; we do not load node:tty).
+    if (options === undefined || options.format === 'github' || wantsPicker(options, env, () => true)) return false;
     const prepared = await prepareShortcut(options, undefined, env, context.homeDir());
     const outcome = await shortcutHit(prepared, env, context.now(), options.minRemainingMs);
     if (outcome === undefined) return false;

@@ -96,6 +96,7 @@ export function parseFastArgv(argv: readonly string[]): CliOptions | undefined {
     refresh: false,
     minRemainingMs: minRemainingSeconds * 1000,
     debug: false,
+    color: !noColor,
     command: undefined,
     console: false,
     open: false,

@@ -1,5 +1,5 @@
 import type { Credentials } from '../credentials.js';
-import { formatExpiration } from './formatExpiration.js';
+import { paintAt } from './paint.js';
 
 /** What the success line says: the profile, the identity the credentials are for, and how long they last. */
 export interface ResultSummary {
@@ -12,25 +12,47 @@ export interface ResultSummary {
   readonly cached: boolean;
 }
 
-function remaining(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
+/** `59m`, `1h`, `1h 5m`, `<1m`: how long is left, to the minute, rounded down. */
+export function timeLeft(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  if (minutes === 0) return '<1m';
   const hours = Math.floor(minutes / 60);
-  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  if (hours === 0) return `${minutes}m`;
+  return minutes % 60 === 0 ? `${hours}h` : `${hours}h ${minutes % 60}m`;
 }
+
+const twoDigits = (value: number): string => String(value).padStart(2, '0');
+
+/** The local wall-clock time of `when`: `16:04` on the same day as `now`, else `2026-11-29 04:00`. */
+export function localTime(when: Date, now: Date): string {
+  const clock = `${twoDigits(when.getHours())}:${twoDigits(when.getMinutes())}`;
+  const sameDay = when.getFullYear() === now.getFullYear() && when.getMonth() === now.getMonth() && when.getDate() === now.getDate();
+  return sameDay ? clock : `${when.getFullYear()}-${twoDigits(when.getMonth() + 1)}-${twoDigits(when.getDate())} ${clock}`;
+}
+
+/** Less than this left and the time left shows in yellow. */
+const lowMs = 15 * 60_000;
 
 /**
  * The one line assume writes on stderr after a success, for a person at a terminal and for a
- * CI log: `assume: prod-admin: arn:aws:sts::...:assumed-role/Admin/alice@assume-1764361234,
- * expires 2026-11-28T20:15:00Z (in 59 min, from the cache)`. Never a key, secret or token.
+ * CI log: `prod-admin (222222222222) valid until 16:04, 59m left` (local time), with
+ * `, from the cache` when no STS call was made; the role's name stands in for the profile
+ * under a bare --role-arn. Never a key, secret or token. Colors at chalk's `level` (0: none),
+ * painted as chalk paints (src/output/paint.ts).
  */
-export function describeResult(summary: ResultSummary, now: Date): string {
-  const who = summary.profile === undefined ? '' : `${summary.profile}: `;
-  const identity = summary.assumedRoleArn ?? (summary.credentials.sessionToken === undefined ? 'long-term keys' : 'temporary credentials');
+export function describeResult(summary: ResultSummary, now: Date, level: 0 | 1 | 2 | 3 = 0): string {
+  const paint = paintAt(level);
+  const arn = summary.assumedRoleArn?.match(/^arn:[\w-]+:sts::(\d{12}):assumed-role\/([^/]+)\//);
+  const name = summary.profile ?? arn?.[2] ?? 'credentials';
+  const account = arn === null || arn === undefined ? '' : ` ${paint.dim(`(${arn[1] ?? ''})`)}`;
   const { expiration } = summary.credentials;
-  const when =
-    expiration === undefined
-      ? ', no expiry'
-      : `, expires ${formatExpiration(expiration)} (in ${remaining(Math.max(0, expiration.getTime() - now.getTime()))}${summary.cached ? ', from the cache' : ''})`;
-  return `assume: ${who}${identity}${when}\n`;
+  let validity: string;
+  if (expiration === undefined) {
+    validity = summary.credentials.sessionToken === undefined ? 'long-term keys, no expiry' : 'no expiry given';
+  } else {
+    const left = expiration.getTime() - now.getTime();
+    const leftText = `${timeLeft(left)} left`;
+    validity = `valid until ${localTime(expiration, now)}, ${left < lowMs ? paint.yellow(leftText) : paint.green(leftText)}`;
+  }
+  return `${paint.bold(name)}${account} ${validity}${summary.cached ? paint.dim(', from the cache') : ''}\n`;
 }

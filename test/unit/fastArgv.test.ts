@@ -107,6 +107,23 @@ const deferred: readonly (readonly string[])[] = [
   ['-'],
   ['-5'],
   ['--output', 'prod'],
+  // The subcommands, and the flags of issue 5: never a profile named like a command.
+  ['ls'],
+  ['ls', '--json'],
+  ['whoami'],
+  ['explain', 'prod'],
+  ['doctor'],
+  ['init', 'bash'],
+  ['completion', 'zsh'],
+  ['console', 'prod'],
+  ['__complete', 'profiles'],
+  ['--list'],
+  ['--console', 'prod'],
+  ['--console', '--open', 'prod'],
+  ['--write-profile', 'tmp', 'prod'],
+  ['--unset'],
+  ['-p', 'ls'],
+  ['--profile', 'prod'],
 ];
 
 describe('parseFastArgv', () => {
