@@ -283,6 +283,16 @@ function parseCacheCommand(argv: readonly string[], version: string): CliParse {
   const program = new Command('assume cache')
     .description('Look at or empty the credential cache (never shows secrets).')
     .version(version, '-V, --version')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  assume cache list                 profile, role and expiry of every cached session
+  assume cache list --json          the same, for scripts
+  assume cache clear prod-admin     forget the sessions of one profile (the next run calls STS)
+  assume cache clear                forget them all
+`,
+    )
     .exitOverride()
     .configureOutput({ writeOut: (text) => (printed += text), writeErr: () => undefined, outputError: () => undefined });
   program
