@@ -1,9 +1,10 @@
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { isatty } from 'node:tty';
 import { Chalk } from 'chalk';
 import { parseCli } from './cli.js';
+import { callerName } from './util/callerName.js';
+import { readPolicy } from './util/readPolicy.js';
 import type { CliOptions } from './cli.js';
 import { childEnvironment, execCommand } from './commands/execCommand.js';
 import type { ExitStatus } from './commands/execCommand.js';
@@ -97,59 +98,6 @@ const subcommands: Readonly<Record<Exclude<SubcommandName, 'cache' | 'console'>,
   completion: () => import('./commands/completion.js'),
   __complete: () => import('./commands/complete.js'),
 };
-
-/**
- * Who is asking, for the session names assume generates (they show in CloudTrail): the
- * GitHub actor in GitHub Actions, else the login name.
- */
-function callerName(env: Env): string | undefined {
-  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_ACTOR) return env.GITHUB_ACTOR;
-  const named = env.USER ?? env.LOGNAME ?? env.USERNAME;
-  if (named !== undefined && named !== '') return named;
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
-  }
-}
-
-/** STS's limit on an inline session policy, in characters. */
-const maxPolicyLength = 2048;
-
-/** --policy: JSON text as it is, or a file that holds it; checked to be a JSON object within STS's size limit. */
-async function readPolicy(value: string | undefined): Promise<string | undefined> {
-  if (value === undefined) return undefined;
-  let text = value;
-  if (!value.trimStart().startsWith('{')) {
-    try {
-      text = await readFile(value, 'utf8');
-    } catch (error) {
-      throw new AssumeError('USAGE', `--policy "${value}" is neither JSON nor a file assume can read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, {
-        hint: 'Pass the policy as JSON text starting with {, or the path of a file that holds it.',
-        cause: error,
-      });
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new AssumeError('USAGE', `the session policy given with --policy is not valid JSON: ${(error as Error).message}`, {
-      hint: 'A session policy is an IAM policy document: {"Version":"2012-10-17","Statement":[...]}.',
-    });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new AssumeError('USAGE', 'the session policy given with --policy is not a JSON object', {
-      hint: 'A session policy is an IAM policy document: {"Version":"2012-10-17","Statement":[...]}.',
-    });
-  }
-  if (text.length > maxPolicyLength) {
-    throw new AssumeError('USAGE', `the session policy given with --policy is ${text.length} characters, more than the ${maxPolicyLength} STS accepts`, {
-      hint: 'Remove whitespace, or use a managed policy with --policy-arn.',
-    });
-  }
-  return text;
-}
 
 async function runOptions(asked: CliOptions, env: Env, io: Io, deps: RunDeps, context: Context): Promise<RunResult> {
   if (asked.unset) {

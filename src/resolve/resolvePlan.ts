@@ -45,7 +45,7 @@ export interface ResolveOptions {
 }
 
 /** credential_source values the AWS CLI accepts. */
-const credentialSources = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const;
+export const credentialSources = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'] as const;
 
 interface Chain {
   readonly source: SourceStep;
@@ -671,7 +671,7 @@ function envValue(env: Env, name: string): Sourced<string> | undefined {
 }
 
 /** botocore's validate_region_name: a host label, not all digits, no leading or trailing dash. */
-const regionPattern = /^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{0,63}(?<!-)$/;
+export const regionPattern = /^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{0,63}(?<!-)$/;
 
 /**
  * The region, refused with where it was written when it is not a valid region name (the AWS
