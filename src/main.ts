@@ -182,11 +182,11 @@ async function deliver(options: CliOptions, env: Env, io: Io, deps: RunDeps, con
   const output = { credentials: outcome.result.credentials, region: outcome.region };
   if (options.console) {
     const { consoleSignIn } = await import('./commands/console.js');
-    return consoleSignIn(output, options, context);
+    return consoleSignIn(output, options, context, outcome.result.assumedRoleArn);
   }
   if (options.writeProfile !== undefined) {
     const { writeProfile } = await import('./commands/writeProfile.js');
-    await writeProfile(options.writeProfile, output, context);
+    await writeProfile(options.writeProfile, output, context, options);
     io.stderr.write(successLine(options, env, io, outcome, now()));
     return { exitCode: ExitCode.ok };
   }

@@ -83,8 +83,12 @@ const awsCliProfileKeys = [
 /** Keys assume reads on top of the AWS CLI's (src/resolve/resolvePlan.ts), shared with aws-vault. */
 const assumeProfileKeys = ['mfa_process', 'session_tags', 'transitive_session_tags', 'source_identity', 'session_policy_arns'] as const;
 
-/** Keys other credential tools write into the same files (aws-vault, Granted): the AWS CLI ignores them, and so does doctor. */
-const otherToolKeys = ['include_profile', 'parent_profile', 'web_identity_token_process', 'mfa_prompt'] as const;
+/**
+ * Keys other credential tools write into the same files (aws-vault, Granted; saml2aws and
+ * okta-aws-cli: x_security_token_expires, x_principal_arn, and assume --write-profile writes
+ * x_security_token_expires too): the AWS CLI ignores them, and so does doctor.
+ */
+const otherToolKeys = ['include_profile', 'parent_profile', 'web_identity_token_process', 'mfa_prompt', 'x_security_token_expires', 'x_principal_arn'] as const;
 /** Prefixes of keys other tools write (Granted: granted_sso_start_url, ...; Common Fate). */
 export const otherToolPrefixes: readonly string[] = ['granted_', 'common_fate_'];
 

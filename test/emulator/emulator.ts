@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FEDERATION_PATH, FederationEndpoint } from './federation.js';
+import type { FederationRecord } from './federation.js';
 import { IdentityStore } from './identity.js';
 import { recordIssuedSecrets } from './issuedSecrets.js';
 import type {
@@ -20,6 +22,7 @@ import { StsError } from './sts-error.js';
 import { STS_NAMESPACE, formatErrorResponse, formatResponse } from './xml.js';
 import type { XmlElements } from './xml.js';
 
+export type { FederationRecord } from './federation.js';
 export type {
   CredentialFactory,
   IssueContext,
@@ -94,6 +97,14 @@ export interface Emulator {
   readonly url: string;
   /** The request log, oldest first; `reset()` empties it. */
   readonly requests: readonly RequestRecord[];
+  /**
+   * 'http://127.0.0.1:PORT/federation': the console sign-in federation endpoint (test/emulator/federation.ts),
+   * which accepts the temporary credentials this emulator issued. `fault()` with action 'getSigninToken' or 'login'
+   * reaches it too.
+   */
+  readonly federationUrl: string;
+  /** The federation endpoint's request log, oldest first (no Session parameter, no token); `reset()` empties it. */
+  readonly federationRequests: readonly FederationRecord[];
   /** Creates a user with long-term keys (generated unless given) and returns them with the user ARN. */
   addUser(spec: UserSpec): UserKeys;
   /** Creates (or replaces) a role. */
@@ -284,6 +295,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === FEDERATION_PATH) {
+      const fault = takeFault(url.searchParams.get('Action') ?? '');
+      if (fault?.kind === 'drop') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'slow') await server.delay(fault.delayMs);
+      const answer = federation.handle(req.method ?? 'GET', url, fault?.kind);
+      res.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+      res.end(answer.body);
+      return;
+    }
     const query = collectQuery(url.searchParams);
     const params: Record<string, string> = {};
     for (const [name, value] of url.searchParams) params[name] ??= value;
@@ -361,11 +384,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options.onRequest?.(entry);
   }
 
+  const federation = new FederationEndpoint(store, now);
   const server = await startLocalServer(handle, options.port);
 
   return {
     url: server.url,
     requests,
+    federationUrl: `${server.url}${FEDERATION_PATH}`,
+    federationRequests: federation.requests,
     addUser: (spec) => store.addUser(spec),
     addRole: (spec) => {
       store.addRole(spec);
@@ -392,6 +418,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     reset() {
       requests.length = 0;
+      federation.requests.length = 0;
       faults = [];
     },
     close: () => server.close(),

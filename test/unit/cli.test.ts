@@ -119,7 +119,7 @@ describe('parseCli: assume cache --help', () => {
   it('shows examples', () => {
     const parsed = parseCli(['cache', '--help'], '1.2.3');
     assert.equal(parsed.kind, 'print');
-    assert.match(parsed.text, /Examples:\n  assume cache list /);
+    assert.match(parsed.text, /Examples:\n {2}assume cache list /);
     assert.match(parsed.text, /assume cache clear prod-admin/);
   });
 });

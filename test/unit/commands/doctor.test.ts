@@ -101,6 +101,17 @@ describe('assume doctor', () => {
     }
   });
 
+  it('knows the expiry key --write-profile (and saml2aws) writes into the credentials file', async () => {
+    const home = createTempHome('', '[tmp]\naws_access_key_id = ASIAEXAMPLEEXAMPLE01\naws_secret_access_key = s\naws_session_token = t\nx_security_token_expires = 2026-11-28T23:20:19Z\nx_principal_arn = arn:aws:sts::123456789012:assumed-role/A/b\n');
+    try {
+      const ran = await runDoctor(home);
+      assert.equal(ran.stdout, 'no problems found in 1 profile\n');
+      assert.equal(ran.exitCode, 0);
+    } finally {
+      home.cleanup();
+    }
+  });
+
   it('warns about a config file that holds secrets and group can read', async () => {
     const home = fixtureHome('static-in-config');
     try {
