@@ -73,7 +73,7 @@ region = eu-west-1
     mkdirSync(bin);
     writeFileSync(join(bin, 'assume'), `#!/bin/sh\nexec ${process.execPath} ${assumeBin} "$@"\n`, { mode: 0o755 });
     writeFileSync(join(bin, 'whoami-aws'), `#!/bin/sh\nexec ${process.execPath} ${self} --whoami\n`, { mode: 0o755 });
-    const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: home, AWS_ENDPOINT_URL_STS: emu.url };
+    const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: home, AWS_ENDPOINT_URL_STS: emu.url, ASSUME_FEDERATION_ENDPOINT: emu.federationUrl, TERM: 'dumb' };
 
     process.stdout.write(`A local STS emulator listens on ${emu.url} (it checks every SigV4 signature and each role's trust).\n`);
     process.stdout.write(`A throwaway ~/.aws/config in ${home} (the secret is shown as ****):\n\n${redact(config)}`);
@@ -91,8 +91,16 @@ region = eu-west-1
       process.stdout.write(`\n(${awsCli} is not installed: the credential_process step is skipped; apt-get install awscli to see it)\n`);
     }
     await step('A mistake gets a clear message and a non-zero exit, never a partial export', 'assume deplyo; echo "exit code $?"', env);
+    await step('Every profile, with its kind, account, role, source, region and cached expiry', 'assume ls', env);
+    await step('How a profile resolves, hop by hop, with the file and line of every value (no network)', 'assume explain deploy', env);
+    await step('A check of the whole config', 'assume doctor', env);
+    await step('Who the credentials in the environment are, and for how long', 'eval "$(assume deploy)"; assume whoami', env);
+    await step('The shell function: assume sets the variables itself, and --unset clears them', 'eval "$(assume init bash)"; assume admin; assume whoami; assume --unset; echo "AWS_ACCESS_KEY_ID is now: ${AWS_ACCESS_KEY_ID:-unset}"', env);
+    await step('An AWS console sign-in URL (here from the emulator\'s federation endpoint)', 'assume console deploy', env);
+    await step('The credentials written into ~/.aws/credentials for tools that only read that file', 'assume deploy --write-profile deploy-tmp && cat ~/.aws/credentials', env);
     process.stdout.write(
-      `\nSTS calls made: ${emu.count('AssumeRole')} AssumeRole for the two hops (every later run was served by the cache in ~/.cache/assume), ${emu.count('GetCallerIdentity')} GetCallerIdentity.\n`,
+      `\nSTS calls made: ${emu.count('AssumeRole')} AssumeRole for the two hops (every later run was served by the cache in ~/.cache/assume), ${emu.count('GetCallerIdentity')} GetCallerIdentity.\n` +
+        'Also try, in your own shell: assume (the picker, at a terminal), assume completion bash, assume --help.\n',
     );
   } finally {
     rmSync(home, { recursive: true, force: true });
