@@ -63,6 +63,8 @@ export const errorExitCodes = {
   CACHE_UNSAFE: ExitCode.config,
   LOCK_TIMEOUT: ExitCode.unavailable,
   EXEC_FAILED: ExitCode.execFailed,
+  /** The person at the terminal cancelled a prompt (Ctrl-C or Esc in the profile picker). */
+  INTERRUPTED: ExitCode.interrupted,
 } as const;
 export type ErrorCode = keyof typeof errorExitCodes;
 

@@ -396,16 +396,31 @@ class ChainResolver {
   }
 
   private notFound(name: string, implicit: boolean): AssumeError {
-    const close = suggestNames(name, this.config.profiles.keys());
     const where = `${this.config.files.config} or ${this.config.files.credentials}`;
-    const why = implicit ? ' (no profile was given and neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set)' : '';
+    if (implicit) return this.noProfileGiven(name, where);
+    const close = suggestNames(name, this.config.profiles.keys());
     const hint =
       close.length > 0
         ? `Did you mean ${close.map((c) => `"${c}"`).join(', ')}?`
         : this.config.profiles.size === 0
           ? `No profiles at all were found in ${where}; set AWS_CONFIG_FILE if your config lives elsewhere.`
           : `Known profiles: ${[...this.config.profiles.keys()].slice(0, 10).join(', ')}${this.config.profiles.size > 10 ? ', ...' : ''}.`;
-    return new AssumeError('PROFILE_NOT_FOUND', `profile "${name}" not found in ${where}${why}`, { hint });
+    return new AssumeError('PROFILE_NOT_FOUND', `profile "${name}" not found in ${where}`, { hint });
+  }
+
+  /**
+   * No profile named anywhere, and no `default` to fall back on as the AWS CLI does: a usage
+   * error (at a terminal, main opens the picker instead and never gets here).
+   */
+  private noProfileGiven(name: string, where: string): AssumeError {
+    const names = [...this.config.profiles.keys()];
+    const known =
+      names.length === 0
+        ? ` No profiles at all were found in ${where}; set AWS_CONFIG_FILE if your config lives elsewhere.`
+        : ` Profiles: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}.`;
+    return new AssumeError('USAGE', `no profile given: neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, and there is no "${name}" profile in ${where}`, {
+      hint: `Name one: assume PROFILE, or export AWS_PROFILE=PROFILE; or run assume at a terminal to pick one from a list.${known}`,
+    });
   }
 }
 

@@ -198,8 +198,23 @@ source_profile = a
     );
   });
 
-  it('says why when the implicit default profile is missing', () => {
-    refusal(() => plan(base), 'PROFILE_NOT_FOUND', /"default" not found .*neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set/);
+  it('calls a missing implicit default profile a usage error and says how to name a profile', () => {
+    refusal(() => plan(base), 'USAGE', /^no profile given: neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, and there is no "default" profile in /);
+    assert.throws(
+      () => plan(base),
+      (error: unknown) => error instanceof AssumeError && error.exitCode === 2 && /assume PROFILE/.test(error.hint ?? '') && /AWS_PROFILE/.test(error.hint ?? '') && /terminal/.test(error.hint ?? ''),
+    );
+  });
+
+  it('keeps a missing profile named explicitly (argument or AWS_PROFILE) as PROFILE_NOT_FOUND (exit 4)', () => {
+    assert.throws(
+      () => plan(base, { profile: 'default' }),
+      (error: unknown) => error instanceof AssumeError && error.code === 'PROFILE_NOT_FOUND' && error.exitCode === 4 && /^profile "default" not found in /.test(error.message),
+    );
+    assert.throws(
+      () => plan(base, {}, { AWS_PROFILE: 'gone' }),
+      (error: unknown) => error instanceof AssumeError && error.code === 'PROFILE_NOT_FOUND' && /^profile "gone" not found in /.test(error.message),
+    );
   });
 
   it('takes the profile from AWS_PROFILE, then AWS_DEFAULT_PROFILE, when none is given', () => {
