@@ -1,8 +1,8 @@
-import { Command, CommanderError } from 'commander';
 import { resolveConfigPaths } from '../config/paths.js';
 import { diagnoseConfig } from '../doctor/diagnoseConfig.js';
 import { formatFindings } from '../doctor/finding.js';
-import { AssumeError, ExitCode } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { subcommandProgram } from './subcommandProgram.js';
 import type { Subcommand } from './types.js';
 
 const examples = `
@@ -22,27 +22,8 @@ regions, secrets in the config file, files others can read, and any profile assu
 refuse. Reads the files only: no network, and no secret is ever shown.`;
 
 /** Parses `assume doctor`'s arguments: none but --help (and main's --debug, --no-color). Returns the help text when asked for. */
-function parseDoctorArgs(argv: readonly string[]): string | undefined {
-  let printed = '';
-  const program = new Command('assume doctor')
-    .description(description)
-    .option('--debug', 'print stack traces and diagnostics on stderr')
-    .option('--no-color', 'no colors in messages')
-    .helpOption('-h, --help', 'show this help')
-    .addHelpText('after', examples)
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => (printed += text), writeErr: () => undefined, outputError: () => undefined });
-  try {
-    program.parse(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed') return printed;
-      throw new AssumeError('USAGE', error.message.replace(/^error: /, ''), { hint: 'Run assume doctor --help.' });
-    }
-    throw error;
-  }
-  return undefined;
+function parseDoctorArgs(argv: readonly string[], version: string): string | undefined {
+  return subcommandProgram({ name: 'doctor', description, examples, version }).parse(argv);
 }
 
 /**
@@ -52,7 +33,7 @@ function parseDoctorArgs(argv: readonly string[]): string | undefined {
  * errors, 3 (a config error) with any.
  */
 const doctor: Subcommand = async (argv, context) => {
-  const help = parseDoctorArgs(argv);
+  const help = parseDoctorArgs(argv, context.version);
   if (help !== undefined) {
     context.io.stdout.write(help);
     return { exitCode: ExitCode.ok };

@@ -1,5 +1,4 @@
 import { Chalk } from 'chalk';
-import { Command, CommanderError } from 'commander';
 import type { CacheEntry } from '../cache/cacheEntry.js';
 import { createFileCache } from '../cache/createFileCache.js';
 import { resolveCacheDir } from '../cache/resolveCacheDir.js';
@@ -9,6 +8,7 @@ import { AssumeError, ExitCode } from '../errors.js';
 import { localTime, timeLeft } from '../output/describeResult.js';
 import { summarizeProfiles } from './profileSummary.js';
 import type { ProfileSummary } from './profileSummary.js';
+import { subcommandProgram } from './subcommandProgram.js';
 import type { Subcommand } from './types.js';
 
 /** A profile as `assume ls` lists it: its summary and when its cached credentials expire. */
@@ -112,27 +112,15 @@ export function formatProfileJson(listings: readonly ProfileListing[]): string {
 
 /** The arguments of `assume ls`, or the help text that was asked for. */
 function parseLsArgs(argv: readonly string[], version: string): { readonly json: boolean } | { readonly help: string } {
-  let printed = '';
-  const program = new Command('assume ls')
-    .description('List every profile of the config and credentials files: kind, account, role, source, region, and when cached credentials expire. Never shows a secret.')
-    .option('--json', 'a JSON array, for scripts')
-    .option('--debug', 'print stack traces and diagnostics on stderr')
-    .option('--no-color', 'no colors in messages (also: NO_COLOR, or stderr not a terminal)')
-    .version(version, '-V, --version')
-    .helpOption('-h, --help', 'show this help')
-    .addHelpText('after', examples)
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => (printed += text), writeErr: () => undefined, outputError: () => undefined });
-  try {
-    program.parse([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { help: printed };
-      throw new AssumeError('USAGE', error.message.replace(/^error: /, ''), { hint: 'Run assume ls --help.' });
-    }
-    throw error;
-  }
+  const { program, parse } = subcommandProgram({
+    name: 'ls',
+    description: 'List every profile of the config and credentials files: kind, account, role, source, region, and when cached credentials expire. Never shows a secret.',
+    examples,
+    version,
+  });
+  program.option('--json', 'a JSON array, for scripts');
+  const help = parse(argv);
+  if (help !== undefined) return { help };
   return { json: program.opts<{ json?: boolean }>().json === true };
 }
 

@@ -1,4 +1,3 @@
-import { Command, CommanderError } from 'commander';
 import type { Credentials } from '../credentials.js';
 import { AssumeError, ExitCode } from '../errors.js';
 import { networkSettings } from '../net/networkSettings.js';
@@ -7,6 +6,7 @@ import type { StsTarget } from '../resolve/plan.js';
 import type { Env } from '../resolve/resolvePlan.js';
 import type { CallerIdentity, CallerIdentityGetter } from '../sts/getCallerIdentity.js';
 import { redactKeyId } from '../util/redact.js';
+import { subcommandProgram } from './subcommandProgram.js';
 import type { CommandContext, Subcommand } from './types.js';
 
 /** STS attempts in total, retries of throttling and 5xx included: as many as for AssumeRole (src/main.ts). */
@@ -26,32 +26,18 @@ interface WhoamiOptions {
 
 /** The arguments of `assume whoami`, or the help text that was asked for. */
 function parseWhoamiArgs(argv: readonly string[], version: string): WhoamiOptions | { readonly help: string } {
-  let printed = '';
-  const program = new Command('assume whoami')
-    .description(
+  const { program, parse } = subcommandProgram({
+    name: 'whoami',
+    description:
       'Ask STS (GetCallerIdentity) who the credentials in the environment are: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN. ' +
-        'Region from AWS_REGION or AWS_DEFAULT_REGION (default us-east-1), endpoint from AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL; ' +
-        'the time left from AWS_CREDENTIAL_EXPIRATION. Never shows a secret.',
-    )
-    .option('--json', 'a JSON object, for scripts')
-    .option('--timeout <seconds>', 'seconds to wait for STS on each attempt', '5')
-    .option('--debug', 'print stack traces and diagnostics on stderr')
-    .option('--no-color', 'no colors in messages (also: NO_COLOR, or stderr not a terminal)')
-    .version(version, '-V, --version')
-    .helpOption('-h, --help', 'show this help')
-    .addHelpText('after', examples)
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeOut: (text) => (printed += text), writeErr: () => undefined, outputError: () => undefined });
-  try {
-    program.parse([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return { help: printed };
-      throw new AssumeError('USAGE', error.message.replace(/^error: /, ''), { hint: 'Run assume whoami --help.' });
-    }
-    throw error;
-  }
+      'Region from AWS_REGION or AWS_DEFAULT_REGION (default us-east-1), endpoint from AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL; ' +
+      'the time left from AWS_CREDENTIAL_EXPIRATION. Never shows a secret.',
+    examples,
+    version,
+  });
+  program.option('--json', 'a JSON object, for scripts').option('--timeout <seconds>', 'seconds to wait for STS on each attempt', '5');
+  const help = parse(argv);
+  if (help !== undefined) return { help };
   const raw = program.opts<{ json?: boolean; timeout: string }>();
   const seconds = Number(raw.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new AssumeError('USAGE', `--timeout "${raw.timeout}" is not a positive number of seconds`, { hint: 'Run assume whoami --help.' });
