@@ -3,14 +3,12 @@
 // through /dev/tty. A wrapper shell records the exit status and the terminal's mode
 // (`stty -g`) before and after. Needs tmux and util-linux's setsid.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { openTmuxPane, pollUntil, shellQuote as quote, withExactEnv } from '../helpers/tmuxPane.js';
 
 const askCode = fileURLToPath(new URL('../fixtures/prompt/askCode.js', import.meta.url));
 const prompt = 'MFA code for arn:aws:iam::111111111111:mfa/dev (profile prod): ';
@@ -40,27 +38,12 @@ interface Pty {
   waitForEnd(): Promise<Ended>;
 }
 
-function quote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-async function poll<T>(probe: () => T | undefined, failure: () => string): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(failure());
-    await delay(20);
-  }
-}
-
 /**
  * Runs `argv` in a fresh 100x12 tmux pane on a private server (its own socket, no config
  * file), hands it to `body`, and always kills the server and removes the files after.
  */
 async function withPty(argv: readonly string[], body: (pty: Pty) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'assume-tty-'));
-  const socket = `assume-tty-${randomBytes(6).toString('hex')}`;
   // Trapping SIGINT (rather than ignoring it) keeps the wrapper alive through Ctrl-C to record the
   // status, while the program gets the default action: a caught signal is reset on exec.
   const wrapper = join(dir, 'run.sh');
@@ -80,18 +63,15 @@ async function withPty(argv: readonly string[], body: (pty: Pty) => Promise<void
     ].join('\n'),
   );
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, SHELL: '/bin/sh', TERM: 'xterm' };
-  const tmux = (...args: string[]): string => {
-    const result = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env });
-    if (result.error !== undefined) throw result.error;
-    if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
-    return result.stdout;
-  };
-  const screen = (): string => tmux('capture-pane', '-p', '-t', 'pty').replace(/\s+$/, '');
+  const pane = openTmuxPane(withExactEnv(env, ['/bin/sh', wrapper, ...argv]), { columns: 100, rows: 12 });
+  const screen = (): string => pane.screen();
+  const poll = <T>(probe: () => T | undefined, failure: () => string): Promise<T> => pollUntil(probe, failure, deadlineMs);
   const pty: Pty = {
     screen,
-    type: (text) => tmux('send-keys', '-t', 'pty', '-l', text),
-    press: (...keys) => tmux('send-keys', '-t', 'pty', ...keys),
-    waitForScreen: (test, what) => poll(
+    type: pane.type,
+    press: pane.press,
+    waitForScreen: (test, what) =>
+      poll(
         () => {
           const shown = screen();
           return test(shown) ? shown : undefined;
@@ -114,10 +94,9 @@ async function withPty(argv: readonly string[], body: (pty: Pty) => Promise<void
     },
   };
   try {
-    tmux('new-session', '-d', '-s', 'pty', '-x', '100', '-y', '12', ['/bin/sh', wrapper, ...argv].map(quote).join(' '));
     await body(pty);
   } finally {
-    spawnSync('tmux', ['-L', socket, 'kill-server'], { env });
+    pane.kill();
     rmSync(dir, { recursive: true, force: true });
   }
 }

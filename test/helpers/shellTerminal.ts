@@ -1,10 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { setTimeout as delay } from 'node:timers/promises';
+import { openTmuxPane, pollUntil, withExactEnv } from './tmuxPane.js';
 
 /**
- * An interactive shell in a real pseudo-terminal: a tmux session on a private server (its
- * own socket, no tmux config), for tests that type into bash, zsh or fish, press Tab, and
+ * An interactive shell in a real pseudo-terminal (test/helpers/tmuxPane.ts), for tests that type into bash, zsh or fish, press Tab, and
  * read the screen. Unlike test/helpers/tmux.ts it types without Enter and presses keys by
  * name, which completion needs.
  */
@@ -26,53 +23,34 @@ export interface ShellTerminal {
   kill(): void;
 }
 
-function quote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
- * Starts `argv` (a shell and its flags) in a new 160x50 tmux session whose environment is
- * exactly `env`. Call kill() when done, in a finally.
+ * Starts `argv` (a shell and its flags) in a new 160x50 pane whose environment is exactly
+ * `env`. Call kill() when done, in a finally.
  */
 export function startShellTerminal(argv: readonly string[], env: Record<string, string>): ShellTerminal {
-  const socket = `assume-shell-${randomBytes(6).toString('hex')}`;
-  const tmux = (...args: string[]): string => {
-    const result = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: env.PATH ?? '/usr/bin:/bin', TERM: 'xterm' } });
-    if (result.error !== undefined) throw result.error;
-    if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
-    return result.stdout;
-  };
-  const assignments = Object.entries(env).map(([name, value]) => quote(`${name}=${value}`));
-  tmux('new-session', '-d', '-s', 'shell', '-x', '160', '-y', '50', `env -i ${assignments.join(' ')} ${argv.map(quote).join(' ')}; exec sleep 600`);
-  const screen = (): string => tmux('capture-pane', '-p', '-J', '-t', 'shell', '-S', '-500').replace(/\s+$/, '');
-  const press = (...keys: string[]): void => {
-    tmux('send-keys', '-t', 'shell', ...keys);
-  };
-  const type = (text: string): void => {
-    tmux('send-keys', '-t', 'shell', '-l', text);
-  };
+  const pane = openTmuxPane(`${withExactEnv(env, argv)}; exec sleep 600`, { columns: 160, rows: 50 });
+  const screen = (): string => pane.screen({ join: true, scrollback: 500 });
   return {
     screen,
-    type,
-    press,
+    type: pane.type,
+    press: pane.press,
     run: (line) => {
-      type(line);
-      press('Enter');
+      pane.type(line);
+      pane.press('Enter');
     },
-    waitFor: async (pattern, { after, timeoutMs = 30_000 } = {}) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const shown = screen();
-        const lines = shown.split('\n');
-        const from = after === undefined ? -1 : lines.lastIndexOf(after);
-        const match = after !== undefined && from === -1 ? null : pattern.exec(lines.slice(from + 1).join('\n'));
-        if (match !== null) return match;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; the terminal shows:\n${shown}`);
-        await delay(50);
-      }
+    waitFor: ({ source, flags }, { after, timeoutMs = 30_000 } = {}) => {
+      const pattern = new RegExp(source, flags);
+      return pollUntil(
+        () => {
+          const lines = screen().split('\n');
+          const from = after === undefined ? -1 : lines.lastIndexOf(after);
+          if (after !== undefined && from === -1) return undefined;
+          return pattern.exec(lines.slice(from + 1).join('\n')) ?? undefined;
+        },
+        () => `timed out waiting for ${String(pattern)}; the terminal shows:\n${screen()}`,
+        timeoutMs,
+      );
     },
-    kill: () => {
-      spawnSync('tmux', ['-L', socket, 'kill-server']);
-    },
+    kill: pane.kill,
   };
 }

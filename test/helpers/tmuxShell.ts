@@ -1,11 +1,7 @@
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
+import { openTmuxPane, pollUntil, withExactEnv } from './tmuxPane.js';
 
 /**
- * An interactive bash in a real pseudo-terminal (a tmux pane on a private server), for tests
+ * An interactive bash in a real pseudo-terminal (test/helpers/tmuxPane.ts), for tests
  * that type at a shell and at full-screen prompts: keys by tmux name (`Up`, `Enter`, `C-c`,
  * `Escape`), the screen as text or with its colors. Needs tmux.
  */
@@ -33,43 +29,29 @@ export const shellPrompt = 'test$ ';
  * into HOME when killed, racing the test's cleanup), and waits for its first prompt.
  */
 export async function startTmuxShell(env: Record<string, string>, size: { columns?: number; rows?: number } = {}): Promise<TmuxShell> {
-  const socket = `assume-shell-${randomBytes(6).toString('hex')}`;
-  const tmuxEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm' };
-  const tmux = (...args: string[]): string => {
-    const result = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: tmuxEnv });
-    if (result.error !== undefined) throw result.error;
-    if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr}`);
-    return result.stdout;
-  };
-  const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
-  const assignments = Object.entries({ TERM: 'xterm', ...env, PS1: shellPrompt, HISTFILE: '' }).map(([name, value]) => quote(`${name}=${value}`));
-  const command = ['env', '-i', ...assignments, 'bash', '--norc', '--noprofile', '-i'].join(' ');
-  tmux('new-session', '-d', '-s', 'shell', '-x', String(size.columns ?? 120), '-y', String(size.rows ?? 30), command);
-  // The server leaves its socket file behind when killed.
-  const socketPath = tmux('display-message', '-p', '-t', 'shell', '#{socket_path}').trim();
-  const screen = (options: { colors?: boolean } = {}): string => tmux('capture-pane', '-p', ...(options.colors === true ? ['-e'] : []), '-t', 'shell').replace(/\s+$/, '');
+  const command = withExactEnv({ TERM: 'xterm', ...env, PS1: shellPrompt, HISTFILE: '' }, ['bash', '--norc', '--noprofile', '-i']);
+  const pane = openTmuxPane(command, { columns: size.columns ?? 120, rows: size.rows ?? 30 });
+  const screen = (options: { colors?: boolean } = {}): string => pane.screen(options);
   const shell: TmuxShell = {
     run: (line) => {
-      tmux('send-keys', '-t', 'shell', '-l', line);
-      tmux('send-keys', '-t', 'shell', 'Enter');
+      pane.type(line);
+      pane.press('Enter');
     },
-    type: (text) => tmux('send-keys', '-t', 'shell', '-l', text),
-    press: (...keys) => tmux('send-keys', '-t', 'shell', ...keys),
+    type: pane.type,
+    press: pane.press,
     screen,
-    waitFor: async (test, what, timeoutMs = 30_000) => {
+    waitFor: (test, what, timeoutMs = 30_000) => {
       const accepts = typeof test === 'function' ? test : (text: string) => test.test(text);
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const shown = screen();
-        if (accepts(shown)) return shown;
-        if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; the terminal shows:\n${shown}`);
-        await delay(50);
-      }
+      return pollUntil(
+        () => {
+          const shown = screen();
+          return accepts(shown) ? shown : undefined;
+        },
+        () => `timed out waiting for ${what}; the terminal shows:\n${screen()}`,
+        timeoutMs,
+      );
     },
-    kill: () => {
-      spawnSync('tmux', ['-L', socket, 'kill-server'], { env: tmuxEnv });
-      if (socketPath !== '') rmSync(socketPath, { force: true });
-    },
+    kill: pane.kill,
   };
   try {
     await shell.waitFor((shown) => shown.endsWith(shellPrompt.trimEnd()), 'the first shell prompt');
