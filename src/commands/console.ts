@@ -5,15 +5,15 @@
  * the login URL carries that token to the console.
  */
 import { spawn } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
 import type { Agent } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { Chalk } from 'chalk';
 import type { CliOptions } from '../cli.js';
 import type { Credentials, CredentialsOutput } from '../credentials.js';
 import { AssumeError, ExitCode } from '../errors.js';
 import type { RunResult } from '../main.js';
+import { httpExchange } from '../net/httpExchange.js';
+import type { HttpAnswer } from '../net/httpExchange.js';
 import { loadAgent } from '../net/loadAgent.js';
 import { certificateErrorCode, findNetworkFailure, untrustedCertificate } from '../net/networkFailure.js';
 import { networkSettings } from '../net/networkSettings.js';
@@ -144,35 +144,9 @@ function shown(endpoint: URL): string {
   return `${endpoint.origin}${endpoint.pathname}`;
 }
 
-interface Answer {
-  readonly status: number;
-  readonly statusText: string;
-  readonly text: string;
-}
-
 /** One GET, within `timeoutMs` from start to the last byte of the answer; no redirect followed. */
-function get(url: URL, timeoutMs: number, agent: Agent | undefined): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    const options = { method: 'GET', headers: { accept: 'application/json', 'user-agent': 'assume' }, ...(agent === undefined ? {} : { agent }) };
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('error', fail);
-      response.once('end', () => {
-        clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    const timer = setTimeout(() => {
-      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' }));
-    }, timeoutMs);
-    function fail(error: unknown): void {
-      clearTimeout(timer);
-      reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    req.once('error', fail);
-    req.end();
-  });
+function get(url: URL, timeoutMs: number, agent: Agent | undefined): Promise<HttpAnswer> {
+  return httpExchange(url, { method: 'GET', timeoutMs, agent });
 }
 
 /** Only a system error code (ECONNREFUSED...) or "timed out": a Node error message may quote the URL, which holds the credentials. */
@@ -193,7 +167,7 @@ export async function fetchSigninToken(endpoint: URL, credentials: Credentials, 
   const url = signinTokenRequestUrl(endpoint, credentials);
   const route = await loadAgent(url, options.network);
   const where = shown(endpoint);
-  let answer: Answer;
+  let answer: HttpAnswer;
   try {
     answer = await get(url, options.timeoutMs, route?.agent);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { closeSync, constants, openSync } from 'node:fs';
 import { isatty, ReadStream, WriteStream } from 'node:tty';
 import { AssumeError } from '../errors.js';
+import { terminalOpenFailures } from '../prompt/terminalOpenFailures.js';
 
 /** The controlling terminal, opened for a prompt to draw on. */
 export interface Terminal {
@@ -9,15 +10,6 @@ export interface Terminal {
   /** Closes both streams (and their descriptors), so the process can exit. Idempotent. */
   close(): void;
 }
-
-/** Why the terminal could not be opened, in words, for the common system error codes. */
-const openFailures: Readonly<Record<string, string>> = {
-  ENXIO: 'no controlling terminal',
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTTY: 'not a terminal',
-};
 
 /**
  * Opens `path` (default `/dev/tty`, the controlling terminal) twice, for reading and for
@@ -38,7 +30,7 @@ export function openTerminal(path = '/dev/tty'): Terminal {
   } catch (error) {
     for (const fd of [readFd, writeFd]) if (fd !== undefined) closeQuietly(fd);
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === undefined ? (error as Error).message : (openFailures[code] ?? code);
+    const reason = code === undefined ? (error as Error).message : (terminalOpenFailures[code] ?? code);
     throw new AssumeError('USAGE', `no profile given, and no terminal to pick one on (${path}: ${reason})`, {
       hint: 'Name the profile: assume PROFILE, or export AWS_PROFILE=PROFILE (assume ls lists the profiles).',
       cause: error,

@@ -3,6 +3,7 @@ import { isatty, ReadStream } from 'node:tty';
 import { AssumeError } from '../errors.js';
 import { showControlChars } from './showControlChars.js';
 import type { MfaCodeProvider, MfaCodeRequest } from './types.js';
+import { terminalOpenFailures } from './terminalOpenFailures.js';
 
 /** Options of createTtyMfaPrompt. */
 export interface TtyMfaPromptOptions {
@@ -15,16 +16,6 @@ export interface TtyMfaPromptOptions {
 const sixDigits = /^[0-9]{6}$/;
 
 const noTerminalHint = 'Pass --token-code 123456, or set mfa_process in the profile.';
-
-/** Why the terminal could not be opened, in words, for the common system error codes. */
-const openFailures: Readonly<Record<string, string>> = {
-  ENXIO: 'no controlling terminal',
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ENOTTY: 'not a terminal',
-  EISDIR: 'a directory',
-};
 
 /**
  * An MFA code provider that asks on the terminal, never on stdout or stderr: those carry
@@ -132,7 +123,7 @@ function openTerminal(path: string, request: MfaCodeRequest): Terminal {
   } catch (error) {
     for (const fd of [readFd, writeFd]) if (fd !== undefined) closeQuietly(fd);
     const code = errorCode(error);
-    const reason = code === undefined ? reasonOf(error) : (openFailures[code] ?? code);
+    const reason = code === undefined ? reasonOf(error) : (terminalOpenFailures[code] ?? code);
     throw new AssumeError(
       'MFA_REQUIRED',
       `the role needs an MFA code from ${describeRequest(request)} and there is no terminal to ask on (${path}: ${reason})`,

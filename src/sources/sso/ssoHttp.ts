@@ -13,9 +13,9 @@
  * certificate authority; node:https does, through the agent `loadAgent` gives for the run's
  * HTTPS_PROXY, HTTP_PROXY, NO_PROXY and AWS_CA_BUNDLE.
  */
-import { request as httpRequest } from 'node:http';
-import type { Agent, IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { Agent } from 'node:http';
+import { httpExchange } from '../../net/httpExchange.js';
+import type { HttpAnswer } from '../../net/httpExchange.js';
 import { loadAgent } from '../../net/loadAgent.js';
 import { certificateErrorCode, findNetworkFailure, proxyRefused, untrustedCertificate } from '../../net/networkFailure.js';
 import type { NetworkFailure } from '../../net/networkFailure.js';
@@ -75,14 +75,6 @@ interface ErrorBody {
   error_description?: unknown;
 }
 
-/** An answer, read to its end. */
-interface Answer {
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly text: string;
-}
-
 /**
  * Sends `request` and returns the JSON object of a 2xx answer. No redirect is followed (the
  * bearer token must not travel to another host).
@@ -96,7 +88,7 @@ export async function callSso(request: SsoRequest): Promise<Record<string, unkno
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
   const route = await loadAgent(url, request.network);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  let answer: Answer;
+  let answer: HttpAnswer;
   try {
     answer = await send(url, request, route?.agent);
   } catch (error) {
@@ -123,40 +115,14 @@ function unreachable(failure: NetworkFailure): SsoTransportError {
   return new SsoTransportError(`could not be reached: ${failure.message}`, { cause: failure, hint: failure.hint });
 }
 
-/** One HTTP exchange, within `timeoutMs` from start to the last byte of the answer. */
-function send(url: URL, request: SsoRequest, agent: Agent | undefined): Promise<Answer> {
+/** One HTTP exchange with the portal, within `timeoutMs` from start to the last byte of the answer. */
+function send(url: URL, request: SsoRequest, agent: Agent | undefined): Promise<HttpAnswer> {
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-  return new Promise<Answer>((resolve, reject) => {
-    const headers = {
-      accept: 'application/json',
-      'user-agent': 'assume',
-      ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }),
-      ...request.headers,
-    };
-    const options = { method: request.method, headers, ...(agent === undefined ? {} : { agent }) };
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('error', fail);
-      response.once('end', () => {
-        clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    const timer = setTimeout(() => {
-      req.destroy(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { name: 'TimeoutError' }));
-    }, request.timeoutMs);
-    function fail(error: unknown): void {
-      clearTimeout(timer);
-      reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    req.once('error', fail);
-    req.end(body);
-  });
+  return httpExchange(url, { method: request.method, headers: request.headers, body, timeoutMs: request.timeoutMs, agent });
 }
 
 /** The error type as the SDKs read it: the x-amzn-ErrorType header, else the body's __type or code. */
-function readError(answer: Answer, body: ErrorBody | undefined): { errorType: string; message: string } {
+function readError(answer: HttpAnswer, body: ErrorBody | undefined): { errorType: string; message: string } {
   const raw = answer.headers['x-amzn-errortype'];
   const header = (Array.isArray(raw) ? raw[0] : raw)?.split(':')[0]?.trim();
   const fromBody = [body?.__type, body?.code].find((value): value is string => typeof value === 'string' && value !== '');
