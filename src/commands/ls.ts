@@ -61,21 +61,23 @@ export function formatExpiry(expires: Date, now: Date): string {
 }
 
 /** The role column: the role's name, else the role ARN as written (one that names no role). */
+/** The role ARN; for an SSO profile, whose role ARN only the portal knows, `ACCOUNT/ROLE_NAME`. */
 function roleText(listing: ProfileListing): string | undefined {
-  return listing.role ?? listing.roleArn;
+  if (listing.roleArn !== undefined && listing.roleArn !== '') return listing.roleArn;
+  if (listing.account !== undefined && listing.role !== undefined) return `${listing.account}/${listing.role}`;
+  return listing.role;
 }
 
 /**
- * The profiles as an aligned table, one per line under a header: PROFILE, KIND, ACCOUNT,
- * ROLE, SOURCE, REGION, EXPIRES; `-` for what a profile does not say. Plain text: no colors.
+ * The profiles as an aligned table, one per line under a header: PROFILE, KIND, ROLE (the
+ * role ARN), SOURCE, REGION, EXPIRES; `-` for what a profile does not say. Plain text: no colors.
  */
 export function formatProfileTable(listings: readonly ProfileListing[], now: Date): string {
-  const header = ['PROFILE', 'KIND', 'ACCOUNT', 'ROLE', 'SOURCE', 'REGION', 'EXPIRES'];
+  const header = ['PROFILE', 'KIND', 'ROLE', 'SOURCE', 'REGION', 'EXPIRES'];
   const rows = listings.map((listing) =>
     [
       listing.name,
       listing.kind,
-      listing.account,
       roleText(listing),
       listing.source,
       listing.region,

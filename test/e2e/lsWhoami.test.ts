@@ -86,11 +86,11 @@ describe('assume ls', () => {
     assert.equal(
       result.stdout,
       [
-        'PROFILE    KIND    ACCOUNT       ROLE       SOURCE                         REGION     EXPIRES',
-        'admin      role    222222222222  Admin      source_profile base            eu-west-1  -',
-        'base       static  -             -          static keys                    -          -',
-        'ci.deploy  role    333333333333  Deploy     credential_source Environment  -          -',
-        'dev        sso     444444444444  Developer  sso_session corp               -          -',
+        'PROFILE    KIND    ROLE                                   SOURCE                         REGION     EXPIRES',
+        'admin      role    arn:aws:iam::222222222222:role/Admin   source_profile base            eu-west-1  -',
+        'base       static  -                                      static keys                    -          -',
+        'ci.deploy  role    arn:aws:iam::333333333333:role/Deploy  credential_source Environment  -          -',
+        'dev        sso     444444444444/Developer                 sso_session corp               -          -',
         '',
       ].join('\n'),
     );
@@ -130,7 +130,7 @@ describe('assume ls', () => {
     }
 
     const table = await runAssume(['ls'], runEnv);
-    assert.match(table.stdout, /^admin +role +222222222222 +Admin +source_profile base +eu-west-1 +\d\d:\d\d \((\d+m|1h) left\)$/m);
+    assert.match(table.stdout, /^admin +role +arn:aws:iam::222222222222:role\/Admin +source_profile base +eu-west-1 +\d\d:\d\d \((\d+m|1h) left\)$/m);
   });
 
   it('says there are no profiles on stderr, with a hint, and exits 0 with an empty stdout ([] with --json)', async () => {

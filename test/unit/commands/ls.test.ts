@@ -101,11 +101,11 @@ describe('formatProfileTable', () => {
     assert.equal(
       formatProfileTable(listings, now),
       [
-        'PROFILE  KIND    ACCOUNT       ROLE        SOURCE               REGION     EXPIRES',
-        'admin    role    222222222222  Admin       source_profile base  eu-west-1  16:04 (59m left)',
-        'base     static  -             -           static keys          -          -',
-        'dev      sso     333333333333  Developer   sso_session corp     -          -',
-        'odd      role    -             not-an-arn  source_profile base  -          -',
+        'PROFILE  KIND    ROLE                                  SOURCE               REGION     EXPIRES',
+        'admin    role    arn:aws:iam::222222222222:role/Admin  source_profile base  eu-west-1  16:04 (59m left)',
+        'base     static  -                                     static keys          -          -',
+        'dev      sso     333333333333/Developer                sso_session corp     -          -',
+        'odd      role    not-an-arn                            source_profile base  -          -',
         '',
       ].join('\n'),
     );
@@ -173,7 +173,7 @@ describe('assume ls', () => {
     const { context: ctx, out } = context(configFrom(fixture), cacheHome);
     assert.deepEqual(await ls([], ctx), { exitCode: 0 });
     assert.equal(out.stderr, '');
-    assert.match(out.stdout, /^admin {4}role {4}222222222222 {2}Admin .* 16:04 \(59m left\)$/m);
+    assert.match(out.stdout, /^admin {4}role {4}arn:aws:iam::222222222222:role\/Admin {2}.* 16:04 \(59m left\)$/m);
     for (const secret of ['cached-secret-value', 'cached-session-token', 'ASIACACHED0000000001', 'base-secret-value', 'AKIABASE000000000001']) {
       assert.ok(!out.stdout.includes(secret), `${secret} is not printed`);
     }
