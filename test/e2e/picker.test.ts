@@ -101,6 +101,28 @@ function roleOfKey(emu: Emulator, accessKeyId: string): string | undefined {
 }
 
 describe('the profile picker in a real terminal', { concurrency: true }, () => {
+  it('with the shell function of assume init bash, a bare assume opens the picker and sets the picked role in this shell, no eval', async () => {
+    await withWorld({ withDefault: false }, async ({ emu, env }) => {
+      await withShell(env, async (shell) => {
+        shell.run('eval "$(command assume init bash)" && type assume | head -1');
+        await shell.waitFor(/^assume is a function$/m, 'the function loaded');
+        shell.run('assume');
+        await shell.waitFor(showing('base', 'prod-admin', 'prod-ops', 'staging'), 'the picker, drawn although the function captures stdout');
+        shell.type('staging');
+        await shell.waitFor(showing('staging'), 'the list filtered to staging');
+        shell.press('Enter');
+        const picked = await shell.waitFor(promptBack, 'the shell prompt after the pick');
+        assert.deepEqual(issuedSecretsIn(picked), [], 'no key, secret or token on the terminal');
+        assert.match(picked, /^staging \(333333333333\) valid until .* left$/m, 'the success line, on the terminal');
+        shell.run('echo "key=$AWS_ACCESS_KEY_ID"');
+        const screen = await shell.waitFor(/^key=\S+$/m, 'the variable the function set');
+        const [, key = ''] = /^key=(\S+)$/m.exec(screen) ?? [];
+        assert.deepEqual(assumedRoles(emu), [roles.staging], 'one AssumeRole, for the role picked');
+        assert.equal(roleOfKey(emu, key), 'arn:aws:sts::333333333333:assumed-role/Deployer', 'the function set the key the emulator issued for staging');
+      });
+    });
+  });
+
   it('eval "$(assume)" lists every profile, filters as you type, picks with arrows and Enter, and sets that role\'s credentials', async () => {
     await withWorld({ withDefault: true }, async ({ emu, env }) => {
       await withShell(env, async (shell) => {
