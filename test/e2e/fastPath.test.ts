@@ -124,7 +124,7 @@ describe('the fast path of a cache hit (bin/assume -> dist/bundle/fast.js)', () 
           assert.deepEqual({ ...printed(fast), stderr: sameMinute(fast.stderr) }, { ...printed(full), stderr: sameMinute(full.stderr) });
           assert.equal(fast.code, 0);
           const wantsLine = quiet.length === 0 && format !== 'credential-process' && Object.keys(extra).length > 0;
-          assert.match(fast.stderr, wantsLine ? /^admin \(222222222222\) valid until \d\d:\d\d, (?:59m|1h) left, from the cache\n$/ : /^$/);
+          assert.match(fast.stderr, wantsLine ? /^admin \(222222222222\) valid until (?:\d{4}-\d\d-\d\d )?\d\d:\d\d, (?:59m|1h) left, from the cache\n$/ : /^$/);
         }
       }
       assert.equal(emu.count('AssumeRole'), 1);

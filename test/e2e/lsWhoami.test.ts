@@ -130,7 +130,7 @@ describe('assume ls', () => {
     }
 
     const table = await runAssume(['ls'], runEnv);
-    assert.match(table.stdout, /^admin +role +arn:aws:iam::222222222222:role\/Admin +source_profile base +eu-west-1 +\d\d:\d\d \((\d+m|1h) left\)$/m);
+    assert.match(table.stdout, /^admin +role +arn:aws:iam::222222222222:role\/Admin +source_profile base +eu-west-1 +(?:\d{4}-\d\d-\d\d )?\d\d:\d\d \((\d+m|1h) left\)$/m);
   });
 
   it('says there are no profiles on stderr, with a hint, and exits 0 with an empty stdout ([] with --json)', async () => {

@@ -65,15 +65,15 @@ async function withPty(argv: readonly string[], body: (pty: Pty) => Promise<void
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, SHELL: '/bin/sh', TERM: 'xterm' };
   const pane = openTmuxPane(withExactEnv(env, ['/bin/sh', wrapper, ...argv]), { columns: 100, rows: 12 });
   const screen = (): string => pane.screen();
-  const poll = <T>(probe: () => T | undefined, failure: () => string): Promise<T> => pollUntil(probe, failure, deadlineMs);
+  const poll = <T>(probe: () => T | undefined | Promise<T | undefined>, failure: () => string): Promise<T> => pollUntil(probe, failure, deadlineMs, 20);
   const pty: Pty = {
     screen,
     type: pane.type,
     press: pane.press,
     waitForScreen: (test, what) =>
       poll(
-        () => {
-          const shown = screen();
+        async () => {
+          const shown = await pane.screenAsync();
           return test(shown) ? shown : undefined;
         },
         () => `timed out waiting for ${what}; the terminal shows:\n${screen()}`,

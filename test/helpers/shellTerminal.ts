@@ -41,8 +41,8 @@ export function startShellTerminal(argv: readonly string[], env: Record<string, 
     waitFor: ({ source, flags }, { after, timeoutMs = 30_000 } = {}) => {
       const pattern = new RegExp(source, flags);
       return pollUntil(
-        () => {
-          const lines = screen().split('\n');
+        async () => {
+          const lines = (await pane.screenAsync({ join: true, scrollback: 500 })).split('\n');
           const from = after === undefined ? -1 : lines.lastIndexOf(after);
           if (after !== undefined && from === -1) return undefined;
           return pattern.exec(lines.slice(from + 1).join('\n')) ?? undefined;

@@ -26,8 +26,8 @@ export function startTmux(command: string, env: Record<string, string>): TmuxSes
     },
     waitFor: (pattern, timeoutMs = 15_000) =>
       pollUntil(
-        () => {
-          const screen = capture();
+        async () => {
+          const screen = await pane.screenAsync({ scrollback: 200 });
           return pattern.test(screen) ? screen : undefined;
         },
         () => `timed out waiting for ${String(pattern)}; the screen shows:\n${capture()}`,

@@ -43,8 +43,8 @@ export async function startTmuxShell(env: Record<string, string>, size: { column
     waitFor: (test, what, timeoutMs = 30_000) => {
       const accepts = typeof test === 'function' ? test : (text: string) => test.test(text);
       return pollUntil(
-        () => {
-          const shown = screen();
+        async () => {
+          const shown = await pane.screenAsync();
           return accepts(shown) ? shown : undefined;
         },
         () => `timed out waiting for ${what}; the terminal shows:\n${screen()}`,
