@@ -1,6 +1,18 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
+
+/** Starts `server` listening on 127.0.0.1 (`port`, default 0: a free one) and gives the port it got. */
+export async function listenOnLoopback(server: Server, port = 0): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
 
 /** The HTTP side the fakes share: where they listen, their held answers, and how they stop. */
 export interface LocalServer {
@@ -37,13 +49,7 @@ export async function startLocalServer(
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const listening = await listenOnLoopback(server, port);
 
   function hold(ms: number, release: () => void): void {
     const done = (): void => {
@@ -56,7 +62,7 @@ export async function startLocalServer(
   }
 
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${listening}`,
     hold,
     delay: (ms) =>
       new Promise((resolve) => {

@@ -1,8 +1,9 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { listenOnLoopback } from '../emulator/localServer.js';
 
 /** One request the proxy took: a CONNECT tunnel, or a plain HTTP request it forwarded. */
 export interface ProxyRecord {
@@ -112,14 +113,7 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,

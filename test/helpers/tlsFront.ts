@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listenOnLoopback } from '../emulator/localServer.js';
 
 /** A throwaway certificate authority and a server certificate it signed, for 127.0.0.1 and localhost. */
 export interface TlsMaterial {
@@ -82,14 +82,7 @@ export async function startTlsFront(target: string, material: TlsMaterial): Prom
   });
   // A client that refuses the certificate resets the handshake: nothing to do but drop it.
   server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   let closing: Promise<void> | undefined;
   return {
     url: `https://127.0.0.1:${port}`,
