@@ -102,7 +102,11 @@ const subcommands: Readonly<Record<Exclude<SubcommandName, 'cache' | 'console'>,
 async function runOptions(asked: CliOptions, env: Env, io: Io, deps: RunDeps, context: Context): Promise<RunResult> {
   if (asked.unset) {
     const { formatUnset } = await import('./output/formatUnset.js');
-    if (asked.format === 'github' || !isOutputFormat(asked.format)) throw new AssumeError('USAGE', `--unset has nothing to print in format ${asked.format}`);
+    if (asked.format === 'github' || !isOutputFormat(asked.format)) {
+      throw new AssumeError('USAGE', `--unset has nothing to print in format ${asked.format}: GitHub Actions cannot unset a variable`, {
+        hint: 'In a later step, set the variables to empty values; in a shell, use --format sh, fish, powershell or cmd.',
+      });
+    }
     io.stdout.write(formatUnset(asked.format));
     return { exitCode: ExitCode.ok };
   }
