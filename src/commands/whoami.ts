@@ -1,7 +1,7 @@
 import type { Credentials } from '../credentials.js';
 import { AssumeError, ExitCode } from '../errors.js';
 import { networkSettings } from '../net/networkSettings.js';
-import { timeLeft } from '../output/describeResult.js';
+import { localDateTime, timeLeft } from '../output/describeResult.js';
 import type { StsTarget } from '../resolve/plan.js';
 import type { Env } from '../resolve/resolvePlan.js';
 import type { CallerIdentity, CallerIdentityGetter } from '../sts/getCallerIdentity.js';
@@ -104,11 +104,9 @@ export function whoamiTarget(env: Env): StsTarget {
   return { ...base, endpoint: { value: envValue(env, name) ?? '', from: { kind: 'env', name } } };
 }
 
-const twoDigits = (value: number): string => String(value).padStart(2, '0');
-
 /** `2026-11-28 16:04 (59m left)` in local time, or `2026-11-28 16:04 (expired)`. */
 function formatExpires(expiration: Date, now: Date): string {
-  const when = `${expiration.getFullYear()}-${twoDigits(expiration.getMonth() + 1)}-${twoDigits(expiration.getDate())} ${twoDigits(expiration.getHours())}:${twoDigits(expiration.getMinutes())}`;
+  const when = localDateTime(expiration);
   const left = expiration.getTime() - now.getTime();
   return `${when} (${left <= 0 ? 'expired' : `${timeLeft(left)} left`})`;
 }

@@ -23,11 +23,15 @@ export function timeLeft(ms: number): string {
 
 const twoDigits = (value: number): string => String(value).padStart(2, '0');
 
+/** The local date and wall-clock time of `when`: `2026-11-29 04:00`. */
+export function localDateTime(when: Date): string {
+  return `${when.getFullYear()}-${twoDigits(when.getMonth() + 1)}-${twoDigits(when.getDate())} ${twoDigits(when.getHours())}:${twoDigits(when.getMinutes())}`;
+}
+
 /** The local wall-clock time of `when`: `16:04` on the same day as `now`, else `2026-11-29 04:00`. */
 export function localTime(when: Date, now: Date): string {
-  const clock = `${twoDigits(when.getHours())}:${twoDigits(when.getMinutes())}`;
   const sameDay = when.getFullYear() === now.getFullYear() && when.getMonth() === now.getMonth() && when.getDate() === now.getDate();
-  return sameDay ? clock : `${when.getFullYear()}-${twoDigits(when.getMonth() + 1)}-${twoDigits(when.getDate())} ${clock}`;
+  return sameDay ? `${twoDigits(when.getHours())}:${twoDigits(when.getMinutes())}` : localDateTime(when);
 }
 
 /** Less than this left and the time left shows in yellow. */
