@@ -10,16 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ExitCode } from '../../src/errors.js';
-import { startEmulator } from '../emulator/emulator.js';
 import type { Emulator, UserKeys } from '../emulator/emulator.js';
 import { loadBundleMeta } from '../fixtures/bundleMeta.js';
 import { assumeBin, runCommand } from '../helpers/runAssume.js';
 import type { RunResult } from '../helpers/runAssume.js';
-import { createTempHome } from '../helpers/tempHome.js';
+import { ADMIN, OTHER, adminConfig, startAdminWorld, stopAdminWorld } from '../helpers/adminWorld.js';
 import type { TempHome } from '../helpers/tempHome.js';
 
-const ADMIN = 'arn:aws:iam::222222222222:role/Admin';
-const OTHER = 'arn:aws:iam::222222222222:role/Other';
 const preload = fileURLToPath(new URL('../fixtures/recordModuleLoads.js', import.meta.url));
 const bundle = loadBundleMeta();
 const fastUrl = bundle.url('dist/bundle/fast.js');
@@ -29,10 +26,6 @@ let emu: Emulator;
 let user: UserKeys;
 let home: TempHome;
 let cacheHome: string;
-
-function configText(roleArn: string): string {
-  return `[profile base]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n\n[profile admin]\nrole_arn = ${roleArn}\nsource_profile = base\nregion = eu-west-1\n`;
-}
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home.dir, XDG_CACHE_HOME: cacheHome, AWS_ENDPOINT_URL_STS: emu.url, ...extra };
@@ -67,19 +60,12 @@ function printed(run: RunResult): { code: number | null; stdout: string; stderr:
 
 describe('the fast path of a cache hit (bin/assume -> dist/bundle/fast.js)', () => {
   before(async () => {
-    emu = await startEmulator();
-    user = emu.addUser({ name: 'alice' });
-    emu.addRole({ arn: ADMIN, trust: [user.arn] });
-    emu.addRole({ arn: OTHER, trust: [user.arn] });
-    home = createTempHome();
+    ({ emu, user, home } = await startAdminWorld());
   });
-  after(async () => {
-    await emu.close();
-    home.cleanup();
-  });
+  after(() => stopAdminWorld({ emu, user, home }));
   beforeEach(() => {
     emu.reset();
-    writeFileSync(home.configFile, configText(ADMIN));
+    writeFileSync(home.configFile, adminConfig(user, ADMIN));
     cacheHome = mkdtempSync(join(home.dir, 'cache-'));
   });
 
@@ -160,12 +146,12 @@ describe('the fast path of a cache hit (bin/assume -> dist/bundle/fast.js)', () 
 
   it('leaves an edited config to the full path: the new role is assumed, a broken file is refused', async () => {
     assert.equal((await assume(['-f', 'json', 'admin'])).code, 0);
-    writeFileSync(home.configFile, configText(OTHER));
+    writeFileSync(home.configFile, adminConfig(user, OTHER));
     const edited = await assume(['-f', 'json', 'admin']);
     assert.equal(edited.code, 0, edited.stderr);
     assert.equal(path(edited), 'full');
     assert.deepEqual(emu.requests.filter((r) => r.action === 'AssumeRole').map((r) => r.params.RoleArn), [ADMIN, OTHER]);
-    writeFileSync(home.configFile, `${configText(OTHER)}[profile admin]\n`);
+    writeFileSync(home.configFile, `${adminConfig(user, OTHER)}[profile admin]\n`);
     const broken = await assume(['-f', 'json', 'admin']);
     assert.deepEqual([broken.code, broken.stdout, path(broken)], [3, '', 'full']);
     assert.match(broken.stderr, /^assume: .*config:\d+/);

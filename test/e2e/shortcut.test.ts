@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { loadAwsConfig } from '../../src/config/loadAwsConfig.js';
 import { run } from '../../src/main.js';
-import { startEmulator } from '../emulator/emulator.js';
 import type { Emulator, UserKeys } from '../emulator/emulator.js';
 import { runAssume } from '../helpers/runAssume.js';
-import { createTempHome } from '../helpers/tempHome.js';
+import { ADMIN, OTHER, adminConfig, startAdminWorld, stopAdminWorld } from '../helpers/adminWorld.js';
 import type { TempHome } from '../helpers/tempHome.js';
 
 let emu: Emulator;
@@ -16,12 +15,6 @@ let home: TempHome;
 let cacheHome: string;
 let cacheCount = 0;
 
-const ADMIN = 'arn:aws:iam::222222222222:role/Admin';
-const OTHER = 'arn:aws:iam::222222222222:role/Other';
-
-function configText(roleArn: string): string {
-  return `[profile base]\naws_access_key_id = ${user.accessKeyId}\naws_secret_access_key = ${user.secretAccessKey}\n\n[profile admin]\nrole_arn = ${roleArn}\nsource_profile = base\nregion = eu-west-1\n`;
-}
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return { HOME: home.dir, XDG_CACHE_HOME: cacheHome, AWS_ENDPOINT_URL_STS: emu.url, ...extra };
@@ -43,19 +36,12 @@ async function assumeCounting(args: string[], extra: Record<string, string> = {}
 
 describe('resolution shortcut: a cache hit without reading the config', () => {
   before(async () => {
-    emu = await startEmulator();
-    user = emu.addUser({ name: 'alice' });
-    emu.addRole({ arn: ADMIN, trust: [user.arn] });
-    emu.addRole({ arn: OTHER, trust: [user.arn] });
-    home = createTempHome();
+    ({ emu, user, home } = await startAdminWorld());
   });
-  after(async () => {
-    await emu.close();
-    home.cleanup();
-  });
+  after(() => stopAdminWorld({ emu, user, home }));
   beforeEach(() => {
     emu.reset();
-    writeFileSync(home.configFile, configText(ADMIN));
+    writeFileSync(home.configFile, adminConfig(user, ADMIN));
     cacheCount += 1;
     cacheHome = join(home.dir, `cache-${cacheCount}`);
   });
@@ -87,11 +73,11 @@ describe('resolution shortcut: a cache hit without reading the config', () => {
 
   it('never serves an edited config from the shortcut: a new role is assumed, a broken file is refused', async () => {
     assert.equal((await runAssume(['admin'], env())).code, 0);
-    writeFileSync(home.configFile, configText(OTHER));
+    writeFileSync(home.configFile, adminConfig(user, OTHER));
     const edited = await runAssume(['--format', 'json', 'admin'], env());
     assert.equal(edited.code, 0, edited.stderr);
     assert.deepEqual(emu.requests.filter((r) => r.action === 'AssumeRole').map((r) => r.params.RoleArn), [ADMIN, OTHER]);
-    writeFileSync(home.configFile, `${configText(OTHER)}[profile admin]\n`);
+    writeFileSync(home.configFile, `${adminConfig(user, OTHER)}[profile admin]\n`);
     const broken = await runAssume(['admin'], env());
     assert.equal(broken.code, 3);
     assert.equal(broken.stdout, '');
